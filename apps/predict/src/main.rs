@@ -1,0 +1,5 @@
+//! mlw-predict.
+
+fn main() {
+    println!("mlw-predict");
+}

@@ -1,0 +1,5 @@
+//! mlw-serve.
+
+fn main() {
+    println!("mlw-serve");
+}

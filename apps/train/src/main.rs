@@ -1,0 +1,5 @@
+//! mlw-train.
+
+fn main() {
+    println!("mlw-train");
+}

@@ -1,0 +1,5 @@
+//! GBDT benchmark.
+
+fn main() {
+    println!("mlw-bench-gbdt");
+}
