@@ -13,5 +13,14 @@ pub const CRATE: &str = "mlw-models";
 pub mod error;
 pub mod traits;
 
+pub mod dummy;
+pub mod forest;
+pub mod hgb;
+pub mod kmeans;
+pub mod linear;
+pub mod pipeline;
+pub mod registry;
+pub mod tree;
+
 pub use error::ModelError;
 pub use traits::{Estimator, FittedEstimator, SerializedModel, Target, TrainSet};
