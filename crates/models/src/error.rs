@@ -92,4 +92,24 @@ pub enum ModelError {
     /// The stored state could not be (de)serialized.
     #[error("model state: {0}")]
     Serde(String),
+    /// The algorithm does not solve this kind of task.
+    #[error("{algorithm} does not support the {task} task (supported: {supported})")]
+    UnsupportedTask {
+        /// Algorithm name.
+        algorithm: String,
+        /// The task asked for.
+        task: String,
+        /// Supported tasks, comma separated.
+        supported: String,
+    },
+    /// Fewer rows than the algorithm needs (k-means with more clusters than rows).
+    #[error("{algorithm} needs at least {required} samples but got {n_samples}")]
+    TooFewSamples {
+        /// Algorithm name.
+        algorithm: String,
+        /// Rows given (with positive weight).
+        n_samples: usize,
+        /// Rows needed.
+        required: usize,
+    },
 }

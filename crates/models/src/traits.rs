@@ -91,6 +91,21 @@ pub trait Estimator: Send + Sync + fmt::Debug {
     /// Empty input, non-finite values where unsupported, a target of the
     /// wrong kind, mismatched lengths.
     fn fit(&self, data: &TrainSet<'_>) -> Result<Box<dyn FittedEstimator>, ModelError>;
+
+    /// Whether NaN in `x` is taken as a missing value (fit and predict)
+    /// instead of being rejected with [`ModelError::NonFinite`]. Infinite
+    /// values are rejected either way.
+    fn supports_missing(&self) -> bool {
+        false
+    }
+
+    /// Whether the fitted model is, up to floating-point rounding, the same
+    /// whatever the order of the training rows (true for convex objectives
+    /// solved to convergence; false for anything that draws rows at random).
+    /// The conformance harness ([`crate::check`]) tests it when true.
+    fn row_order_invariant(&self) -> bool {
+        false
+    }
 }
 
 /// A fitted model.
@@ -138,4 +153,52 @@ pub struct SerializedModel {
     pub format_version: u32,
     /// The algorithm's own state.
     pub state: serde_json::Value,
+}
+
+impl SerializedModel {
+    /// Packs a fitted model's serde state under its algorithm name and layout
+    /// version (what a [`FittedEstimator::to_serialized`] usually does).
+    ///
+    /// # Errors
+    /// [`ModelError::Serde`] when the state does not serialize.
+    pub fn from_state<T: Serialize>(
+        algorithm: &str,
+        format_version: u32,
+        state: &T,
+    ) -> Result<Self, ModelError> {
+        let state = serde_json::to_value(state).map_err(|e| ModelError::Serde(e.to_string()))?;
+        Ok(SerializedModel {
+            algorithm: algorithm.to_string(),
+            format_version,
+            state,
+        })
+    }
+
+    /// Unpacks the state after checking the algorithm name and that the
+    /// layout version is the one this build reads. The caller must still
+    /// check the state's invariants (shapes, ranges): never trust a file.
+    ///
+    /// # Errors
+    /// [`ModelError::UnknownAlgorithm`] for another algorithm's model,
+    /// [`ModelError::UnsupportedFormatVersion`], [`ModelError::Serde`].
+    pub fn state_as<T: serde::de::DeserializeOwned>(
+        &self,
+        algorithm: &str,
+        supported: u32,
+    ) -> Result<T, ModelError> {
+        if self.algorithm != algorithm {
+            return Err(ModelError::UnknownAlgorithm {
+                name: self.algorithm.clone(),
+                known: algorithm.to_string(),
+            });
+        }
+        if self.format_version != supported {
+            return Err(ModelError::UnsupportedFormatVersion {
+                algorithm: algorithm.to_string(),
+                found: self.format_version,
+                supported,
+            });
+        }
+        T::deserialize(&self.state).map_err(|e| ModelError::Serde(format!("{algorithm}: {e}")))
+    }
 }

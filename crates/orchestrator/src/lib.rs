@@ -1,10 +1,31 @@
 //! # mlw-orchestrator
 //!
-//! Owns the training workflow from a validated spec to a registered model.
+//! Owns the training workflow from a validated spec to a registered model:
+//! load + QA gates, holdout split, baselines, model comparison, tuning,
+//! calibration, threshold, holdout evaluation, refit, artifacts, tracking.
+//! Every step is a public function over typed inputs and outputs, so a caller
+//! can run any prefix of the workflow from Rust without the CLI.
 //!
 //! ```
-//! assert_eq!(mlw_orchestrator::CRATE, "mlw-orchestrator");
+//! use mlw_orchestrator::load::load_data;
+//!
+//! let dir = std::env::temp_dir().join(format!("mlw-orch-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir)?;
+//! let db = dir.join("demo.db");
+//! mlw_data::write_demo_db(&db, 42)?;
+//! let spec = mlw_specs::load_spec_str(&format!(
+//!     "[data]\nsource = \"sqlite:{}\"\ntable = \"classification_data\"\ntarget = \"target\"\n\
+//!      [[models]]\nname = \"lr\"\nalgorithm = \"logistic_regression\"\n",
+//!     db.display()
+//! ))?;
+//! let loaded = load_data(&spec)?;
+//! assert_eq!(loaded.qa.n_rows, 1000);
+//! assert_eq!(loaded.qa.features.len(), 20);
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-/// The crate's name, for diagnostics.
-pub const CRATE: &str = "mlw-orchestrator";
+pub mod error;
+pub mod load;
+
+pub use error::WorkflowError;

@@ -11,7 +11,13 @@ use std::process::Command;
 /// For each workspace package, the workspace packages it may depend on
 /// (normal, build and dev dependencies alike).
 fn allowed() -> BTreeMap<&'static str, Vec<&'static str>> {
-    let core = ["mlw-specs", "mlw-data", "mlw-preprocess", "mlw-models", "mlw-eval"];
+    let core = [
+        "mlw-specs",
+        "mlw-data",
+        "mlw-preprocess",
+        "mlw-models",
+        "mlw-eval",
+    ];
     let libs = [
         "mlw-specs",
         "mlw-data",
@@ -47,7 +53,13 @@ fn allowed() -> BTreeMap<&'static str, Vec<&'static str>> {
 fn metadata() -> serde_json::Value {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata runs");
@@ -103,7 +115,10 @@ fn violations(edges: &[(String, BTreeSet<String>)]) -> Vec<String> {
 #[test]
 fn every_crate_depends_only_downward() {
     let edges = workspace_edges(&metadata());
-    assert!(edges.len() >= 14, "expected the whole workspace, got {edges:?}");
+    assert!(
+        edges.len() >= 14,
+        "expected the whole workspace, got {edges:?}"
+    );
     let bad = violations(&edges);
     assert!(bad.is_empty(), "layering violations:\n{}", bad.join("\n"));
 }
@@ -113,10 +128,19 @@ fn an_upward_dependency_is_caught() {
     // The checker itself must fail on a bad graph: models -> tuning is upward,
     // tracking -> data sideways, and an unplaced crate is reported.
     let edges = vec![
-        ("mlw-models".to_string(), BTreeSet::from(["mlw-tuning".to_string()])),
-        ("mlw-tracking".to_string(), BTreeSet::from(["mlw-data".to_string()])),
+        (
+            "mlw-models".to_string(),
+            BTreeSet::from(["mlw-tuning".to_string()]),
+        ),
+        (
+            "mlw-tracking".to_string(),
+            BTreeSet::from(["mlw-data".to_string()]),
+        ),
         ("mlw-new".to_string(), BTreeSet::new()),
-        ("mlw-eval".to_string(), BTreeSet::from(["mlw-models".to_string()])),
+        (
+            "mlw-eval".to_string(),
+            BTreeSet::from(["mlw-models".to_string()]),
+        ),
     ];
     let bad = violations(&edges);
     assert_eq!(bad.len(), 3, "{bad:?}");

@@ -1,0 +1,209 @@
+//! Binning: per-feature quantile thresholds, learnt once, and the compact
+//! column-major `u8` bin matrix the trees are grown on.
+//!
+//! As in scikit-learn, a value `x` falls into bin `i` when
+//! `thresholds[i - 1] < x <= thresholds[i]`; NaN falls into the dedicated
+//! bin [`MISSING_BIN`]. A split "bin <= b" is therefore the same as
+//! "x <= thresholds[b]" on raw values, so prediction needs no binning.
+
+use ndarray::ArrayView2;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The bin of missing values (NaN), whatever `max_bins` is.
+pub const MISSING_BIN: u8 = 255;
+
+/// Rows used to find the thresholds (a seeded subsample when there are more).
+pub const BINNING_SUBSAMPLE: usize = 200_000;
+
+/// Learnt bin thresholds of every feature.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BinMapper {
+    /// Increasing thresholds per feature; `thresholds[f].len() + 1` value bins.
+    pub thresholds: Vec<Vec<f64>>,
+    /// Whether the feature had a NaN in the training data.
+    pub has_missing: Vec<bool>,
+}
+
+/// A column-major matrix of bin indices.
+#[derive(Debug, Clone)]
+pub struct BinnedMatrix {
+    n_rows: usize,
+    data: Vec<u8>,
+}
+
+impl BinnedMatrix {
+    /// Number of rows.
+    pub fn n_rows(&self) -> usize {
+        self.n_rows
+    }
+
+    /// The bins of feature `f` (empty when `f` is out of range).
+    pub fn col(&self, f: usize) -> &[u8] {
+        self.data
+            .get(f * self.n_rows..(f + 1) * self.n_rows)
+            .unwrap_or(&[])
+    }
+}
+
+/// numpy's `percentile(method="averaged_inverted_cdf")` of the sorted
+/// values at `k / m`.
+fn averaged_inverted_cdf(sorted: &[f64], k: usize, m: usize) -> f64 {
+    let n = sorted.len();
+    let num = n * k;
+    let j = num / m;
+    let at = |i: usize| sorted[i.min(n - 1)];
+    if num % m == 0 && j > 0 {
+        0.5 * (at(j - 1) + at(j))
+    } else {
+        at(j)
+    }
+}
+
+/// Thresholds of one feature from its (unsorted, NaN-free) values.
+fn feature_thresholds(mut values: Vec<f64>, max_bins: usize) -> Vec<f64> {
+    if values.is_empty() {
+        return Vec::new();
+    }
+    values.sort_unstable_by(f64::total_cmp);
+    let mut distinct = values.clone();
+    distinct.dedup();
+    let mut t: Vec<f64> = if distinct.len() <= max_bins {
+        distinct.windows(2).map(|w| 0.5 * (w[0] + w[1])).collect()
+    } else {
+        (1..max_bins)
+            .map(|k| averaged_inverted_cdf(&values, k, max_bins))
+            .collect()
+    };
+    t.dedup();
+    // Keep thresholds finite (serde_json has no infinity).
+    for v in &mut t {
+        *v = v.clamp(-f64::MAX, f64::MAX);
+    }
+    t
+}
+
+impl BinMapper {
+    /// Learns thresholds from `x` (NaN ignored); uses a seeded subsample of
+    /// [`BINNING_SUBSAMPLE`] rows when `x` has more.
+    pub fn fit(x: ArrayView2<'_, f64>, max_bins: usize, seed: u64) -> Self {
+        let n = x.nrows();
+        let rows: Vec<usize> = if n > BINNING_SUBSAMPLE {
+            let mut idx: Vec<usize> = (0..n).collect();
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xB1_4A_11_E5);
+            for i in 0..BINNING_SUBSAMPLE {
+                let j = rng.random_range(i..n);
+                idx.swap(i, j);
+            }
+            idx.truncate(BINNING_SUBSAMPLE);
+            idx.sort_unstable();
+            idx
+        } else {
+            (0..n).collect()
+        };
+        let per_feature: Vec<(Vec<f64>, bool)> = (0..x.ncols())
+            .into_par_iter()
+            .map(|f| {
+                let col = x.column(f);
+                let has_missing = col.iter().any(|v| v.is_nan());
+                let values: Vec<f64> = rows
+                    .iter()
+                    .map(|&i| col[i])
+                    .filter(|v| !v.is_nan())
+                    .collect();
+                (feature_thresholds(values, max_bins), has_missing)
+            })
+            .collect();
+        let (thresholds, has_missing) = per_feature.into_iter().unzip();
+        BinMapper {
+            thresholds,
+            has_missing,
+        }
+    }
+
+    /// Number of features.
+    pub fn n_features(&self) -> usize {
+        self.thresholds.len()
+    }
+
+    /// Value bins of feature `f` (not counting the missing bin).
+    pub fn n_bins(&self, f: usize) -> usize {
+        self.thresholds.get(f).map_or(1, |t| t.len() + 1)
+    }
+
+    /// The upper edge of bin `b` of feature `f` (`f64::MAX` for the last bin).
+    pub fn upper_edge(&self, f: usize, b: usize) -> f64 {
+        self.thresholds
+            .get(f)
+            .and_then(|t| t.get(b))
+            .copied()
+            .unwrap_or(f64::MAX)
+    }
+
+    /// The bin of one value of feature `f`.
+    #[inline]
+    pub fn bin_value(thresholds: &[f64], v: f64) -> u8 {
+        if v.is_nan() {
+            MISSING_BIN
+        } else {
+            thresholds.partition_point(|t| *t < v) as u8
+        }
+    }
+
+    /// Bins `x` (which must have this mapper's number of columns).
+    pub fn transform(&self, x: ArrayView2<'_, f64>) -> BinnedMatrix {
+        let n_rows = x.nrows();
+        let mut data = vec![0u8; n_rows * self.n_features()];
+        if n_rows > 0 {
+            data.par_chunks_mut(n_rows)
+                .zip(self.thresholds.par_iter())
+                .enumerate()
+                .for_each(|(f, (out, t))| {
+                    for (o, v) in out.iter_mut().zip(x.column(f).iter()) {
+                        *o = Self::bin_value(t, *v);
+                    }
+                });
+        }
+        BinnedMatrix { n_rows, data }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn few_distinct_values_get_midpoint_thresholds() {
+        let x = array![[1.0], [2.0], [2.0], [4.0], [f64::NAN]];
+        let m = BinMapper::fit(x.view(), 255, 0);
+        assert_eq!(m.thresholds[0], vec![1.5, 3.0]);
+        assert!(m.has_missing[0]);
+        let b = m.transform(x.view());
+        assert_eq!(b.col(0), &[0, 1, 1, 2, MISSING_BIN]);
+    }
+
+    #[test]
+    fn many_values_get_at_most_max_bins() {
+        let x = ndarray::Array2::from_shape_fn((1000, 1), |(i, _)| (i as f64).sqrt());
+        let m = BinMapper::fit(x.view(), 16, 0);
+        assert_eq!(m.n_bins(0), 16);
+        let b = m.transform(x.view());
+        // Quantile bins hold about the same number of rows.
+        let mut counts = [0usize; 16];
+        for &v in b.col(0) {
+            counts[v as usize] += 1;
+        }
+        assert!(counts.iter().all(|&c| (55..=70).contains(&c)), "{counts:?}");
+    }
+
+    #[test]
+    fn constant_feature_has_one_bin() {
+        let x = array![[3.0], [3.0]];
+        let m = BinMapper::fit(x.view(), 255, 0);
+        assert_eq!(m.n_bins(0), 1);
+        assert_eq!(m.upper_edge(0, 0), f64::MAX);
+    }
+}

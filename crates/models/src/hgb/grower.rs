@@ -1,0 +1,323 @@
+//! Leaf-wise (best-first) growth of one tree on binned data, with histogram
+//! subtraction and in-place row partitioning.
+
+use super::binning::{BinMapper, BinnedMatrix, MISSING_BIN};
+use super::histogram::Histogram;
+use super::split::{NodeStats, SplitInfo, SplitRules, find_best_split, leaf_value};
+use super::tree::{Node, Tree};
+
+/// Gradients and hessians of one tree: entry `r * stride + offset` belongs
+/// to row `r`.
+#[derive(Debug, Clone, Copy)]
+pub struct GradView<'a> {
+    /// Gradients.
+    pub g: &'a [f32],
+    /// Hessians.
+    pub h: &'a [f32],
+    /// Entries per row (the number of trees per iteration).
+    pub stride: usize,
+    /// This tree's entry within a row.
+    pub offset: usize,
+}
+
+/// What a tree may look like.
+#[derive(Debug, Clone, Copy)]
+pub struct GrowRules {
+    /// Leaves at most.
+    pub num_leaves: usize,
+    /// Depth limit.
+    pub max_depth: Option<usize>,
+    /// Split constraints.
+    pub split: SplitRules,
+    /// Shrinkage applied to leaf values.
+    pub learning_rate: f64,
+}
+
+/// The rows of one leaf: `rows[start..end]` of the partitioned row buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeafRange {
+    /// Node index of the leaf.
+    pub node: usize,
+    /// Start in the row buffer.
+    pub start: usize,
+    /// End in the row buffer.
+    pub end: usize,
+}
+
+/// A grown tree, its leaves' rows and its splits (feature, gain).
+#[derive(Debug, Clone)]
+pub struct GrownTree {
+    /// The tree.
+    pub tree: Tree,
+    /// Rows of each leaf.
+    pub leaves: Vec<LeafRange>,
+    /// Every split as (feature, gain).
+    pub splits: Vec<(usize, f64)>,
+}
+
+struct Candidate {
+    node: usize,
+    start: usize,
+    end: usize,
+    depth: usize,
+    stats: NodeStats,
+    hist: Option<Histogram>,
+    split: Option<SplitInfo>,
+}
+
+/// Grows trees, reusing its buffers across calls.
+#[derive(Debug)]
+pub struct Grower<'a> {
+    bins: &'a BinnedMatrix,
+    mapper: &'a BinMapper,
+    n_bins: Vec<usize>,
+    pool: Vec<Histogram>,
+    og: Vec<f32>,
+    oh: Vec<f32>,
+    scratch: Vec<u32>,
+}
+
+impl<'a> Grower<'a> {
+    /// A grower over a binned training matrix.
+    pub fn new(bins: &'a BinnedMatrix, mapper: &'a BinMapper) -> Self {
+        let n_bins = (0..mapper.n_features()).map(|f| mapper.n_bins(f)).collect();
+        Grower {
+            bins,
+            mapper,
+            n_bins,
+            pool: Vec::new(),
+            og: Vec::new(),
+            oh: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    fn take_hist(&mut self) -> Histogram {
+        self.pool
+            .pop()
+            .unwrap_or_else(|| Histogram::new(self.mapper.n_features()))
+    }
+
+    fn build_hist(&mut self, rows: &[u32], grads: &GradView<'_>, active: &[bool]) -> Histogram {
+        let identity = rows.len() == self.bins.n_rows();
+        self.og.clear();
+        self.oh.clear();
+        let (s, o) = (grads.stride, grads.offset);
+        self.og.extend(
+            rows.iter()
+                .map(|&r| grads.g.get(r as usize * s + o).copied().unwrap_or(0.0)),
+        );
+        self.oh.extend(
+            rows.iter()
+                .map(|&r| grads.h.get(r as usize * s + o).copied().unwrap_or(0.0)),
+        );
+        let mut hist = self.take_hist();
+        hist.build(self.bins, active, rows, &self.og, &self.oh, identity);
+        hist
+    }
+
+    fn can_split(&self, c: &Candidate, rules: &GrowRules) -> bool {
+        rules.max_depth.is_none_or(|d| c.depth < d)
+            && c.stats.n >= 2 * rules.split.min_samples_leaf
+            && c.stats.h >= 2.0 * rules.split.min_hessian
+    }
+
+    /// Partitions `rows` stably: rows going left first. Returns the count.
+    fn partition(&mut self, rows: &mut [u32], split: &SplitInfo) -> usize {
+        let col = self.bins.col(split.feature);
+        self.scratch.clear();
+        let mut l = 0;
+        for k in 0..rows.len() {
+            let r = rows[k];
+            let b = col.get(r as usize).copied().unwrap_or(MISSING_BIN);
+            let go_left = if b == MISSING_BIN {
+                split.missing_left
+            } else {
+                b <= split.bin
+            };
+            if go_left {
+                rows[l] = r;
+                l += 1;
+            } else {
+                self.scratch.push(r);
+            }
+        }
+        rows[l..].copy_from_slice(&self.scratch);
+        l
+    }
+
+    /// Grows one tree on `rows` (sorted row indices; partitioned in place so
+    /// that each leaf's rows are contiguous) over the `active` features.
+    pub fn grow(
+        &mut self,
+        rows: &mut [u32],
+        grads: &GradView<'_>,
+        active: &[bool],
+        rules: &GrowRules,
+    ) -> GrownTree {
+        let mut stats = NodeStats {
+            n: rows.len() as u32,
+            ..NodeStats::default()
+        };
+        for &r in rows.iter() {
+            let i = r as usize * grads.stride + grads.offset;
+            stats.g += f64::from(grads.g.get(i).copied().unwrap_or(0.0));
+            stats.h += f64::from(grads.h.get(i).copied().unwrap_or(0.0));
+        }
+        let mut nodes = vec![Node::leaf(0.0)];
+        let mut splits = Vec::new();
+        let mut root = Candidate {
+            node: 0,
+            start: 0,
+            end: rows.len(),
+            depth: 0,
+            stats,
+            hist: None,
+            split: None,
+        };
+        let mut open: Vec<Candidate> = Vec::new();
+        let mut done: Vec<Candidate> = Vec::new();
+        if rules.num_leaves >= 2 && self.can_split(&root, rules) {
+            let hist = self.build_hist(rows, grads, active);
+            root.split = find_best_split(
+                &hist,
+                active,
+                &self.n_bins,
+                &self.mapper.has_missing,
+                stats,
+                &rules.split,
+            );
+            root.hist = Some(hist);
+        }
+        open.push(root);
+        let mut n_leaves = 1;
+        while n_leaves < rules.num_leaves {
+            // The open leaf of highest gain (first node on ties).
+            let pick = open
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| c.split.map(|s| (i, s.gain, c.node)))
+                .fold(None, |best: Option<(usize, f64, usize)>, x| match best {
+                    Some(b) if b.1 > x.1 || (b.1 == x.1 && b.2 < x.2) => Some(b),
+                    _ => Some(x),
+                });
+            let Some((idx, _, _)) = pick else { break };
+            let mut parent = open.swap_remove(idx);
+            let Some(split) = parent.split else { break };
+            let n_left = self.partition(&mut rows[parent.start..parent.end], &split);
+            let mid = parent.start + n_left;
+            let (li, ri) = (nodes.len(), nodes.len() + 1);
+            let edge = self.mapper.upper_edge(split.feature, split.bin as usize);
+            let missing_left = if self
+                .mapper
+                .has_missing
+                .get(split.feature)
+                .copied()
+                .unwrap_or(false)
+            {
+                split.missing_left
+            } else {
+                // No NaN at fit: NaN at predict goes to the larger child.
+                n_left > parent.end - mid
+            };
+            if let Some(p) = nodes.get_mut(parent.node) {
+                *p = Node {
+                    feature: split.feature as u32,
+                    threshold: edge,
+                    bin: split.bin,
+                    missing_left,
+                    left: li as u32,
+                    right: ri as u32,
+                    value: 0.0,
+                };
+            }
+            nodes.push(Node::leaf(0.0));
+            nodes.push(Node::leaf(0.0));
+            splits.push((split.feature, split.gain));
+            n_leaves += 1;
+            let mut left = Candidate {
+                node: li,
+                start: parent.start,
+                end: mid,
+                depth: parent.depth + 1,
+                stats: NodeStats {
+                    n: n_left as u32,
+                    ..split.left
+                },
+                hist: None,
+                split: None,
+            };
+            let mut right = Candidate {
+                node: ri,
+                start: mid,
+                end: parent.end,
+                depth: parent.depth + 1,
+                stats: NodeStats {
+                    n: (parent.end - mid) as u32,
+                    ..split.right
+                },
+                hist: None,
+                split: None,
+            };
+            let want = n_leaves < rules.num_leaves
+                && (self.can_split(&left, rules) || self.can_split(&right, rules));
+            if let (true, Some(mut parent_hist)) = (want, parent.hist.take()) {
+                let left_smaller = left.end - left.start <= right.end - right.start;
+                let (small, large) = if left_smaller {
+                    (&mut left, &mut right)
+                } else {
+                    (&mut right, &mut left)
+                };
+                let small_hist = self.build_hist(&rows[small.start..small.end], grads, active);
+                parent_hist.subtract(&small_hist, active);
+                small.hist = Some(small_hist);
+                large.hist = Some(parent_hist);
+                for c in [&mut left, &mut right] {
+                    if self.can_split(c, rules) {
+                        if let Some(h) = &c.hist {
+                            c.split = find_best_split(
+                                h,
+                                active,
+                                &self.n_bins,
+                                &self.mapper.has_missing,
+                                c.stats,
+                                &rules.split,
+                            );
+                        }
+                    }
+                    if c.split.is_none() {
+                        if let Some(h) = c.hist.take() {
+                            self.pool.push(h);
+                        }
+                    }
+                }
+            } else if let Some(h) = parent.hist.take() {
+                self.pool.push(h);
+            }
+            done.push(parent);
+            open.push(left);
+            open.push(right);
+        }
+        let mut leaves = Vec::with_capacity(open.len());
+        for mut c in open {
+            if let Some(h) = c.hist.take() {
+                self.pool.push(h);
+            }
+            if let Some(n) = nodes.get_mut(c.node) {
+                n.value = rules.learning_rate * leaf_value(c.stats, rules.split.l2);
+            }
+            leaves.push(LeafRange {
+                node: c.node,
+                start: c.start,
+                end: c.end,
+            });
+        }
+        leaves.sort_by_key(|l| l.start);
+        drop(done);
+        GrownTree {
+            tree: Tree { nodes },
+            leaves,
+            splits,
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! Losses: baselines, gradients and hessians, loss values.
+//!
+//! Raw predictions, gradients and hessians are row-major with one entry per
+//! tree of an iteration (`K` for `K > 2` classes, 1 otherwise). Sums run
+//! over fixed-size chunks combined in chunk order, so they do not depend on
+//! the number of threads.
+
+use rayon::prelude::*;
+
+/// Rows per parallel chunk.
+const CHUNK: usize = 4096;
+
+/// The loss as the booster uses it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LossFn {
+    /// Binary log loss on one raw score (log-odds).
+    Binary,
+    /// Softmax cross-entropy over this many classes.
+    Multiclass(usize),
+    /// Half squared error.
+    Squared,
+    /// Absolute error.
+    Absolute,
+    /// Huber with this delta.
+    Huber(f64),
+}
+
+fn weighted_median(values: &[f64], w: Option<&[f64]>) -> f64 {
+    let mut idx: Vec<usize> = (0..values.len()).collect();
+    idx.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    match w {
+        None => {
+            let n = idx.len();
+            if n == 0 {
+                0.0
+            } else if n % 2 == 1 {
+                values[idx[n / 2]]
+            } else {
+                0.5 * (values[idx[n / 2 - 1]] + values[idx[n / 2]])
+            }
+        }
+        Some(w) => {
+            let total: f64 = idx.iter().map(|&i| w[i]).sum();
+            let mut acc = 0.0;
+            for &i in &idx {
+                acc += w[i];
+                if acc >= 0.5 * total {
+                    return values[i];
+                }
+            }
+            idx.last().map_or(0.0, |&i| values[i])
+        }
+    }
+}
+
+/// The median of `values` (weighted when `w` is given).
+pub fn median(values: &[f64], w: Option<&[f64]>) -> f64 {
+    weighted_median(values, w)
+}
+
+impl LossFn {
+    /// Trees (raw scores) per iteration.
+    pub fn n_trees(self) -> usize {
+        match self {
+            LossFn::Multiclass(k) => k,
+            _ => 1,
+        }
+    }
+
+    /// Whether leaf values are recomputed from residuals after growth.
+    pub fn updates_leaves(self) -> bool {
+        matches!(self, LossFn::Absolute)
+    }
+
+    /// The constant raw prediction that minimises the loss.
+    pub fn baseline(self, y: &[f64], w: Option<&[f64]>) -> Vec<f64> {
+        let wsum: f64 = w.map_or(y.len() as f64, |w| w.iter().sum());
+        let wmean = |f: &dyn Fn(f64) -> f64| -> f64 {
+            let s: f64 = match w {
+                Some(w) => y.iter().zip(w).map(|(&v, &wi)| wi * f(v)).sum(),
+                None => y.iter().map(|&v| f(v)).sum(),
+            };
+            if wsum > 0.0 { s / wsum } else { 0.0 }
+        };
+        let eps = f64::EPSILON;
+        match self {
+            LossFn::Binary => {
+                let p = wmean(&|v| v).clamp(eps, 1.0 - eps);
+                vec![(p / (1.0 - p)).ln()]
+            }
+            LossFn::Multiclass(k) => {
+                let logs: Vec<f64> = (0..k)
+                    .map(|c| {
+                        wmean(&|v| f64::from(u8::from(v as usize == c)))
+                            .clamp(eps, 1.0 - eps)
+                            .ln()
+                    })
+                    .collect();
+                let m = logs.iter().sum::<f64>() / k as f64;
+                logs.into_iter().map(|l| l - m).collect()
+            }
+            LossFn::Squared => vec![wmean(&|v| v)],
+            LossFn::Absolute | LossFn::Huber(_) => vec![weighted_median(y, w)],
+        }
+    }
+
+    /// Loss of one row (unweighted) and, when `out` is given, its gradients
+    /// and hessians.
+    #[inline]
+    fn row(self, y: f64, raw: &[f64], out: Option<(&mut [f32], &mut [f32])>) -> f64 {
+        match self {
+            LossFn::Binary => {
+                let z = raw.first().copied().unwrap_or(0.0);
+                let p = 1.0 / (1.0 + (-z).exp());
+                if let Some((g, h)) = out {
+                    g[0] = (p - y) as f32;
+                    h[0] = (p * (1.0 - p)).max(1e-16) as f32;
+                }
+                // log(1 + e^z) - y z, computed stably.
+                let softplus = if z > 0.0 {
+                    z + (-z).exp().ln_1p()
+                } else {
+                    z.exp().ln_1p()
+                };
+                softplus - y * z
+            }
+            LossFn::Multiclass(_) => {
+                let m = raw.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let s: f64 = raw.iter().map(|&r| (r - m).exp()).sum();
+                let yc = y as usize;
+                if let Some((g, h)) = out {
+                    for (c, &r) in raw.iter().enumerate() {
+                        let p = (r - m).exp() / s;
+                        let t = f64::from(u8::from(c == yc));
+                        g[c] = (p - t) as f32;
+                        h[c] = (p * (1.0 - p)).max(1e-16) as f32;
+                    }
+                }
+                let ry = raw.get(yc).copied().unwrap_or(m);
+                m + s.ln() - ry
+            }
+            LossFn::Squared => {
+                let d = raw.first().copied().unwrap_or(0.0) - y;
+                if let Some((g, h)) = out {
+                    g[0] = d as f32;
+                    h[0] = 1.0;
+                }
+                0.5 * d * d
+            }
+            LossFn::Absolute => {
+                let d = raw.first().copied().unwrap_or(0.0) - y;
+                if let Some((g, h)) = out {
+                    g[0] = if d > 0.0 {
+                        1.0
+                    } else if d < 0.0 {
+                        -1.0
+                    } else {
+                        0.0
+                    };
+                    h[0] = 1.0;
+                }
+                d.abs()
+            }
+            LossFn::Huber(delta) => {
+                let d = raw.first().copied().unwrap_or(0.0) - y;
+                if let Some((g, h)) = out {
+                    g[0] = d.clamp(-delta, delta) as f32;
+                    h[0] = 1.0;
+                }
+                if d.abs() <= delta {
+                    0.5 * d * d
+                } else {
+                    delta * (d.abs() - 0.5 * delta)
+                }
+            }
+        }
+    }
+
+    /// Fills gradients and hessians (weighted) at `raw` and returns the
+    /// weighted mean loss there.
+    pub fn gradients(
+        self,
+        y: &[f64],
+        w: Option<&[f64]>,
+        raw: &[f64],
+        g: &mut [f32],
+        h: &mut [f32],
+    ) -> f64 {
+        let k = self.n_trees();
+        let partial: Vec<f64> = y
+            .par_chunks(CHUNK)
+            .zip(raw.par_chunks(CHUNK * k))
+            .zip(g.par_chunks_mut(CHUNK * k))
+            .zip(h.par_chunks_mut(CHUNK * k))
+            .enumerate()
+            .map(|(ci, (((yc, rc), gc), hc))| {
+                let mut s = 0.0;
+                for (i, &yi) in yc.iter().enumerate() {
+                    let (a, b) = (i * k, (i + 1) * k);
+                    let (Some(r), Some(gi), Some(hi)) =
+                        (rc.get(a..b), gc.get_mut(a..b), hc.get_mut(a..b))
+                    else {
+                        continue;
+                    };
+                    let l = self.row(yi, r, Some((&mut *gi, &mut *hi)));
+                    if let Some(wi) = w.and_then(|w| w.get(ci * CHUNK + i)) {
+                        let wf = *wi as f32;
+                        gi.iter_mut().for_each(|v| *v *= wf);
+                        hi.iter_mut().for_each(|v| *v *= wf);
+                        s += wi * l;
+                    } else {
+                        s += l;
+                    }
+                }
+                s
+            })
+            .collect();
+        mean_of(partial, y.len(), w)
+    }
+
+    /// The weighted mean loss at `raw`.
+    pub fn loss(self, y: &[f64], w: Option<&[f64]>, raw: &[f64]) -> f64 {
+        let k = self.n_trees();
+        let partial: Vec<f64> = y
+            .par_chunks(CHUNK)
+            .zip(raw.par_chunks(CHUNK * k))
+            .enumerate()
+            .map(|(ci, (yc, rc))| {
+                yc.iter()
+                    .enumerate()
+                    .map(|(i, &yi)| {
+                        let l = rc
+                            .get(i * k..(i + 1) * k)
+                            .map_or(0.0, |r| self.row(yi, r, None));
+                        w.and_then(|w| w.get(ci * CHUNK + i)).map_or(l, |wi| wi * l)
+                    })
+                    .sum::<f64>()
+            })
+            .collect();
+        mean_of(partial, y.len(), w)
+    }
+}
+
+fn mean_of(partial: Vec<f64>, n: usize, w: Option<&[f64]>) -> f64 {
+    let total: f64 = partial.into_iter().sum();
+    let denom = w.map_or(n as f64, |w| w.iter().sum());
+    if denom > 0.0 { total / denom } else { 0.0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn baselines_minimise_the_loss() {
+        let y = [0.0, 1.0, 1.0, 1.0];
+        let b = LossFn::Binary.baseline(&y, None);
+        assert!((b[0] - 3f64.ln()).abs() < 1e-12);
+        assert_eq!(LossFn::Squared.baseline(&[1.0, 2.0, 6.0], None), vec![3.0]);
+        assert_eq!(LossFn::Absolute.baseline(&[1.0, 2.0, 6.0], None), vec![2.0]);
+        let m = LossFn::Multiclass(3).baseline(&[0.0, 1.0, 1.0, 2.0], None);
+        assert!((m[1] - m[0] - 2f64.ln()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn gradients_match_the_formulas() {
+        let mut g = [0f32; 2];
+        let mut h = [0f32; 2];
+        let l = LossFn::Binary.gradients(&[1.0, 0.0], None, &[0.0, 0.0], &mut g, &mut h);
+        assert_eq!(g, [-0.5, 0.5]);
+        assert_eq!(h, [0.25, 0.25]);
+        assert!((l - 2f64.ln()).abs() < 1e-12);
+        let l = LossFn::Huber(1.0).gradients(
+            &[0.0, 0.0],
+            Some(&[1.0, 3.0]),
+            &[0.5, 3.0],
+            &mut g,
+            &mut h,
+        );
+        assert_eq!(g, [0.5, 3.0]);
+        assert!((l - (0.125 + 3.0 * 2.5) / 4.0).abs() < 1e-12);
+    }
+}
