@@ -183,3 +183,49 @@ fn a_corrupt_parquet_file_is_a_polars_error_not_a_panic() {
     let e = load_table(&TableSource::Parquet { path }).unwrap_err();
     assert!(matches!(e, DataError::Polars { .. }));
 }
+
+
+#[test]
+fn parquet_with_dates_and_timestamps_round_trips() {
+    use polars::prelude::TimeUnit;
+    let ms = Column::new("t".into(), [Some(0i64), None, Some(86_400_000)])
+        .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+        .unwrap();
+    let days = Column::new("d".into(), [1i32, 2, 3])
+        .cast(&DataType::Date)
+        .unwrap();
+    let df = DataFrame::new(3, vec![ms, days, Column::new("x".into(), [1.0f64, 2.0, 3.0])]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dt.parquet");
+    write_parquet(&df, &path).unwrap();
+    let src = TableSource::Parquet { path };
+    let back = load_table(&src).unwrap();
+    assert!(back.equals_missing(&df));
+    assert!(back.column("t").unwrap().dtype().is_temporal());
+    let mut rules = mlw_data::QaRules::default();
+    rules
+        .declared_dtypes
+        .insert("t".into(), mlw_data::DeclaredType::Datetime);
+    rules
+        .declared_dtypes
+        .insert("d".into(), mlw_data::DeclaredType::Datetime);
+    assert!(mlw_data::run_qa(&back, &rules).is_ok());
+    assert!(matches!(
+        mlw_data::frame_to_matrix(&back, &["t"]),
+        Err(DataError::NonNumericColumn { .. })
+    ));
+    let fp = mlw_data::fingerprint(&src, &back).unwrap();
+    assert_eq!(fp.schema[1].dtype, "date");
+    assert_ne!(
+        mlw_data::frame_sha256(&back).unwrap(),
+        mlw_data::frame_sha256(&back.drop("t").unwrap()).unwrap()
+    );
+}
+
+#[test]
+fn scratch_pandas_parquet() {
+    for p in ["/tmp/dt_test.parquet"] {
+        let r = load_table(&TableSource::parse(p, None, None).unwrap());
+        eprintln!("{p}: {:?}", r.map(|d| d.dtypes()));
+    }
+}

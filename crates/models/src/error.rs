@@ -112,4 +112,8 @@ pub enum ModelError {
         /// Rows needed.
         required: usize,
     },
+    /// The pipeline's column transformer failed (a missing column, an
+    /// unknown category, a bad datetime, a malformed stored transformer).
+    #[error("preprocessing: {0}")]
+    Preprocess(#[from] mlw_preprocess::PreprocessError),
 }

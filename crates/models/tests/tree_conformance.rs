@@ -2,7 +2,7 @@
 
 use mlw_models::check::check_factory;
 use mlw_models::forest::{ExtraTreesFactory, RandomForestFactory};
-use mlw_models::registry::{EstimatorFactory, Registry};
+use mlw_models::registry::Registry;
 use mlw_models::tree::DecisionTreeFactory;
 
 fn registry() -> Registry {

@@ -11,6 +11,8 @@ use crate::encode::{InfrequentParams, MinFrequency};
 use crate::error::PreprocessError;
 use crate::frame::{self, ColumnKind};
 use crate::group::{self, CategoricalSettings, FittedGroup, Source};
+
+mod persist;
 use mlw_specs::vocab::{DatetimePolicy, Encoder, Imputer, Remainder, Scaler, UnknownCategory};
 
 /// The prefix scikit-learn gives passed-through remainder columns.
@@ -394,53 +396,5 @@ impl FittedColumnTransformer {
         }
         blocks.push(self.remainder_block(src)?);
         assemble(src.n_rows(), self.feature_names.len(), &blocks)
-    }
-
-    /// Serializes to JSON.
-    ///
-    /// # Errors
-    /// [`PreprocessError::BadSerialized`] if serde fails (it does not for these types).
-    pub fn to_json(&self) -> Result<String, PreprocessError> {
-        serde_json::to_string(self).map_err(|e| PreprocessError::BadSerialized {
-            reason: e.to_string(),
-        })
-    }
-
-    /// Reads a transformer written by [`Self::to_json`], checking its format
-    /// version and internal consistency.
-    ///
-    /// # Errors
-    /// [`PreprocessError::BadSerialized`] for malformed JSON, another format
-    /// version, or inconsistent widths.
-    pub fn from_json(json: &str) -> Result<Self, PreprocessError> {
-        let t: Self = serde_json::from_str(json).map_err(|e| PreprocessError::BadSerialized {
-            reason: e.to_string(),
-        })?;
-        t.validate()?;
-        Ok(t)
-    }
-
-    /// Checks the format version and that every part agrees on widths.
-    ///
-    /// # Errors
-    /// [`PreprocessError::BadSerialized`] describing the first inconsistency.
-    pub fn validate(&self) -> Result<(), PreprocessError> {
-        if self.format_version != FORMAT_VERSION {
-            return Err(PreprocessError::BadSerialized {
-                reason: format!(
-                    "format_version {} (this build reads {FORMAT_VERSION})",
-                    self.format_version
-                ),
-            });
-        }
-        for g in &self.groups {
-            g.validate()?;
-        }
-        if self.compute_feature_names()? != self.feature_names {
-            return Err(PreprocessError::BadSerialized {
-                reason: "feature names do not match the fitted groups".into(),
-            });
-        }
-        Ok(())
     }
 }

@@ -36,11 +36,6 @@ pub(crate) fn short_hash(s: &str) -> String {
     hex::encode(d).chars().take(16).collect()
 }
 
-/// True for exactly 32 lowercase hex chars.
-pub fn is_run_id(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,8 +44,9 @@ mod tests {
     fn ids_are_32_hex_and_distinct() {
         let a = new_id();
         let b = new_id();
-        assert!(is_run_id(&a), "{a}");
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "{a}");
         assert_ne!(a, b);
-        assert!(!is_run_id("XYZ"));
+        assert_eq!(short_hash("model").len(), 16);
     }
 }

@@ -185,9 +185,17 @@ pub(crate) fn sync_run(
     }
     remote.log_batch(&remote_id, &batch)?;
 
+    // Files are re-uploaded in place (idempotent). An `MLmodel` written
+    // under the spool's run id gets the server's id.
     let art = spool.artifact_root(id)?;
-    if art.is_dir() {
-        remote.log_artifacts(&remote_id, &art, "")?;
+    for (rel, abs) in crate::file_store::fsutil::walk_files(&art)? {
+        let mut bytes = std::fs::read(&abs).map_err(|e| TrackingError::io(&abs, e))?;
+        if rel.rsplit('/').next() == Some("MLmodel") && remote_id != id {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let q = |s: &str| Value::String(s.to_string()).to_string();
+            bytes = text.replace(&q(id), &q(&remote_id)).into_bytes();
+        }
+        remote.put_bytes(&remote_id, &rel, bytes)?;
     }
 
     if let Some(hist) = run.tags.get(HISTORY_TAG) {
@@ -220,8 +228,7 @@ mod tests {
 
     #[test]
     fn sync_state_round_trips() {
-        let dir = tempfile::tempdir().map_err(|e| e.to_string());
-        let Ok(dir) = dir else { return };
+        let dir = tempfile::tempdir().unwrap();
         let st = SyncState {
             remote_run_id: Some("abc".into()),
             remote_experiment_id: None,

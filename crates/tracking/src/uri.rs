@@ -98,10 +98,10 @@ impl TrackingUri {
             }
             return Ok(TrackingUri::Rest(base.to_string()));
         }
-        if u.starts_with("file:") || !u.contains(':') || !u.contains("://") {
-            if let Some(p) = file_uri_to_path(u) {
-                return Ok(TrackingUri::File(p));
-            }
+        if (u.starts_with("file:") || !u.contains("://"))
+            && let Some(p) = file_uri_to_path(u)
+        {
+            return Ok(TrackingUri::File(p));
         }
         Err(uri_err(
             uri,

@@ -178,7 +178,7 @@ fn server_dies_mid_run_then_sync_completes_it_without_duplicates() {
     let report = t.sync().unwrap();
     assert_eq!(report.synced, vec![(run.clone(), run.clone())]);
     assert!(!t.is_spooled(&run));
-    // Steps 5..10 reached the server before it died: only 0 of them re-sent.
+    // Steps 5..10 reached the server before it died: none of them is re-sent.
     assert_eq!(report.metric_points_sent, 5);
 
     let spool = FileStore::open(&spool_dir).unwrap();

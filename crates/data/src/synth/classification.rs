@@ -139,6 +139,7 @@ fn validate(p: &ClassificationParams) -> Result<Vec<f64>, DataError> {
     at_least_one("n_informative", p.n_informative)?;
     at_least_one("n_classes", p.n_classes)?;
     at_least_one("n_clusters_per_class", p.n_clusters_per_class)?;
+    super::check_size(p.n_samples, p.n_features)?;
     if !(0.0..=1.0).contains(&p.flip_y) {
         return Err(DataError::invalid("flip_y", p.flip_y, "must be in [0, 1]"));
     }
@@ -160,6 +161,16 @@ fn validate(p: &ClassificationParams) -> Result<Vec<f64>, DataError> {
             n_repeated: p.n_repeated,
             n_features: p.n_features,
         });
+    }
+    let n_clusters = p.n_classes.saturating_mul(p.n_clusters_per_class);
+    // Each cluster draws an n_informative² covariance matrix: more clusters
+    // than rows (beyond a small floor) is a typo that would only burn time.
+    if n_clusters > p.n_samples.max(1 << 16) {
+        return Err(DataError::invalid(
+            "n_clusters_per_class",
+            format!("{n_clusters} clusters in total"),
+            "n_classes * n_clusters_per_class must be at most max(n_samples, 65536)",
+        ));
     }
     let fits = match p.n_classes.checked_mul(p.n_clusters_per_class) {
         Some(n) => p.n_informative >= 63 || n <= 1usize << p.n_informative,

@@ -8,9 +8,26 @@ mod regression;
 pub use classification::{ClassificationParams, FeatureValues, make_classification};
 pub use regression::{RegressionParams, make_regression};
 
+use crate::error::DataError;
 use ndarray::Array2;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+/// Largest `n_samples * n_features` a generator accepts (2^31 values,
+/// 16 GiB of f64): beyond it the allocation itself would fail.
+pub const MAX_GENERATED_VALUES: usize = 1 << 31;
+
+/// Checks that an `n_samples × n_features` matrix can be allocated.
+pub(crate) fn check_size(n_samples: usize, n_features: usize) -> Result<(), DataError> {
+    match n_samples.checked_mul(n_features) {
+        Some(v) if v <= MAX_GENERATED_VALUES => Ok(()),
+        _ => Err(DataError::invalid(
+            "n_samples",
+            format!("{n_samples} x {n_features} features"),
+            "n_samples * n_features must be at most 2^31",
+        )),
+    }
+}
 
 /// A seeded source of uniform and standard-normal numbers.
 pub(crate) struct Sampler {

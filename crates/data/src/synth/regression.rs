@@ -74,6 +74,7 @@ pub fn make_regression(p: &RegressionParams) -> Result<(Array2<f64>, Vec<f64>), 
             "must be >= 1",
         ));
     }
+    super::check_size(p.n_samples, p.n_features)?;
     if !p.bias.is_finite() {
         return Err(DataError::invalid("bias", p.bias, "must be finite"));
     }

@@ -203,7 +203,10 @@ fn serde_round_trip_and_importances() {
     // Through JSON text, bit for bit (serde_json's `float_roundtrip`).
     let text = serde_json::to_string(&stored).unwrap();
     let reread = deserialize(&serde_json::from_str(&text).unwrap()).unwrap();
-    assert_eq!(reread.predict(x.view()).unwrap(), forest.predict(x.view()).unwrap());
+    assert_eq!(
+        reread.predict(x.view()).unwrap(),
+        forest.predict(x.view()).unwrap()
+    );
     assert_eq!(reread.to_serialized().unwrap(), stored);
     let imp = forest.feature_importances().unwrap();
     assert!((imp.sum() - 1.0).abs() < 1e-12);

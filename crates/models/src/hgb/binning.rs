@@ -55,7 +55,7 @@ fn averaged_inverted_cdf(sorted: &[f64], k: usize, m: usize) -> f64 {
     let num = n * k;
     let j = num / m;
     let at = |i: usize| sorted[i.min(n - 1)];
-    if num % m == 0 && j > 0 {
+    if num.is_multiple_of(m) && j > 0 {
         0.5 * (at(j - 1) + at(j))
     } else {
         at(j)

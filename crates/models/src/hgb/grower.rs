@@ -122,8 +122,9 @@ impl<'a> Grower<'a> {
             && c.stats.h >= 2.0 * rules.split.min_hessian
     }
 
-    /// Partitions `rows` stably: rows going left first. Returns the count.
-    fn partition(&mut self, rows: &mut [u32], split: &SplitInfo) -> usize {
+    /// Partitions `rows` stably by `split`: rows going left first. Returns
+    /// how many go left.
+    pub fn partition(&mut self, rows: &mut [u32], split: &SplitInfo) -> usize {
         let col = self.bins.col(split.feature);
         self.scratch.clear();
         let mut l = 0;
@@ -176,7 +177,6 @@ impl<'a> Grower<'a> {
             split: None,
         };
         let mut open: Vec<Candidate> = Vec::new();
-        let mut done: Vec<Candidate> = Vec::new();
         if rules.num_leaves >= 2 && self.can_split(&root, rules) {
             let hist = self.build_hist(rows, grads, active);
             root.split = find_best_split(
@@ -273,28 +273,27 @@ impl<'a> Grower<'a> {
                 small.hist = Some(small_hist);
                 large.hist = Some(parent_hist);
                 for c in [&mut left, &mut right] {
-                    if self.can_split(c, rules) {
-                        if let Some(h) = &c.hist {
-                            c.split = find_best_split(
-                                h,
-                                active,
-                                &self.n_bins,
-                                &self.mapper.has_missing,
-                                c.stats,
-                                &rules.split,
-                            );
-                        }
+                    if self.can_split(c, rules)
+                        && let Some(h) = &c.hist
+                    {
+                        c.split = find_best_split(
+                            h,
+                            active,
+                            &self.n_bins,
+                            &self.mapper.has_missing,
+                            c.stats,
+                            &rules.split,
+                        );
                     }
-                    if c.split.is_none() {
-                        if let Some(h) = c.hist.take() {
-                            self.pool.push(h);
-                        }
+                    if c.split.is_none()
+                        && let Some(h) = c.hist.take()
+                    {
+                        self.pool.push(h);
                     }
                 }
             } else if let Some(h) = parent.hist.take() {
                 self.pool.push(h);
             }
-            done.push(parent);
             open.push(left);
             open.push(right);
         }
@@ -313,7 +312,6 @@ impl<'a> Grower<'a> {
             });
         }
         leaves.sort_by_key(|l| l.start);
-        drop(done);
         GrownTree {
             tree: Tree { nodes },
             leaves,

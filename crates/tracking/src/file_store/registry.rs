@@ -299,10 +299,10 @@ impl FileStore {
 
     /// The local directory a version's source points at.
     pub(crate) fn source_path(&self, v: &ModelVersion) -> Result<PathBuf> {
-        if v.source.starts_with("runs:/") {
-            if let ModelUri::Run { run_id, path } = ModelUri::parse(&v.source)? {
-                return Ok(join_key(&self.artifact_root(&run_id)?, &path));
-            }
+        if v.source.starts_with("runs:/")
+            && let ModelUri::Run { run_id, path } = ModelUri::parse(&v.source)?
+        {
+            return Ok(join_key(&self.artifact_root(&run_id)?, &path));
         }
         file_uri_to_path(&v.source).ok_or_else(|| {
             TrackingError::Unsupported(format!(

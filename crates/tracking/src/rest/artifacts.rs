@@ -56,10 +56,10 @@ impl RestStore {
             };
             return Ok(Root::Proxy(rest.trim_end_matches('/').to_string()));
         }
-        if uri.starts_with("file:") || uri.starts_with('/') {
-            if let Some(p) = file_uri_to_path(&uri) {
-                return Ok(Root::Local(p));
-            }
+        if (uri.starts_with("file:") || uri.starts_with('/'))
+            && let Some(p) = file_uri_to_path(&uri)
+        {
+            return Ok(Root::Local(p));
         }
         Err(TrackingError::Unsupported(format!(
             "artifact store {uri} of run {run_id}: only the server's artifact proxy (mlflow-artifacts:/) and local paths are supported"
@@ -68,6 +68,11 @@ impl RestStore {
 
     fn put(&self, run_id: &str, rel: &str, local: &Path) -> Result<()> {
         let bytes = std::fs::read(local).map_err(|e| TrackingError::io(local, e))?;
+        self.put_bytes(run_id, rel, bytes)
+    }
+
+    /// Writes `bytes` to `rel` in the run's artifacts.
+    pub(crate) fn put_bytes(&self, run_id: &str, rel: &str, bytes: Vec<u8>) -> Result<()> {
         match self.root(run_id)? {
             Root::Proxy(base) => {
                 let path = format!("{PROXY}/{}", encode_path(&join(&base, rel)));
@@ -197,10 +202,8 @@ impl RestStore {
 
     /// Uploads the `MLmodel` file of a logged model.
     pub(crate) fn upload_mlmodel(&self, model: &LoggedModel) -> Result<()> {
-        let tmp = tempdir_file(model.to_yaml().as_bytes())?;
-        let res = self.put(&model.run_id, &join(&model.artifact_path, "MLmodel"), &tmp);
-        let _ = std::fs::remove_file(&tmp);
-        res
+        let rel = join(&model.artifact_path, "MLmodel");
+        self.put_bytes(&model.run_id, &rel, model.to_yaml().into_bytes())
     }
 
     /// `runs/log-model`: the server appends to `mlflow.log-model.history`.
@@ -270,10 +273,4 @@ impl RestStore {
             version.name, version.version, version.source
         )))
     }
-}
-
-fn tempdir_file(bytes: &[u8]) -> Result<PathBuf> {
-    let p = std::env::temp_dir().join(format!("mlw-mlmodel-{}", crate::ids::new_id()));
-    std::fs::write(&p, bytes).map_err(|e| TrackingError::io(&p, e))?;
-    Ok(p)
 }

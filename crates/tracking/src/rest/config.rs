@@ -39,9 +39,9 @@ impl std::fmt::Debug for Auth {
 /// |---|---|---|
 /// | `max_attempts` | 7 | tries per request, the first included (≥ 1) |
 /// | `initial_backoff` | 500 ms | wait before the 2nd try; doubles each time |
-/// | `max_backoff` | 30 s | cap of one wait (also caps `Retry-After`) |
+/// | `max_backoff` | 30 s | cap of one computed wait (`Retry-After` is honoured as sent) |
 /// | `jitter` | 1 s | up to this much random time is added to each wait |
-/// | `max_total` | 120 s | no new try starts after this much time |
+/// | `max_total` | 120 s | no wait may end later than this after the first try |
 /// | `seed` | 0 | seed of the jitter's ChaCha8 stream |
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {

@@ -243,9 +243,9 @@ impl Http {
                 Outcome::Fail(e) => return Err(e),
                 Outcome::Retry { reason, after } => (reason, after),
             };
-            let mut wait = after
-                .unwrap_or_else(|| policy.backoff(attempt))
-                .min(policy.max_backoff.max(policy.initial_backoff));
+            // `Retry-After` is the server's word and is honoured as given
+            // (bounded by `max_total` below); otherwise exponential backoff.
+            let mut wait = after.unwrap_or_else(|| policy.backoff(attempt));
             if after.is_none() && !policy.jitter.is_zero() {
                 let frac: f64 = self
                     .rng

@@ -240,3 +240,23 @@ fn hypercube_vertices_are_distinct_corners() {
     let wide = hypercube_vertices(4, 33, &mut rng);
     assert!(wide.iter().all(|&b| b == 0.0 || b == 1.0));
 }
+
+#[test]
+fn absurd_sizes_are_rejected_not_allocated() {
+    assert!(matches!(
+        make_classification(&ClassificationParams {
+            n_samples: usize::MAX / 2,
+            ..params()
+        }),
+        Err(DataError::InvalidParameter { name: "n_samples", .. })
+    ));
+    assert!(matches!(
+        make_classification(&ClassificationParams {
+            n_features: 60,
+            n_informative: 40,
+            n_classes: 1 << 20,
+            ..params()
+        }),
+        Err(DataError::InvalidParameter { name: "n_clusters_per_class", .. })
+    ));
+}
