@@ -5,11 +5,11 @@ use crate::sqlite::replace_table;
 use crate::synth::{
     ClassificationParams, RegressionParams, Sampler, make_classification, make_regression,
 };
+use crate::write::temp_beside;
 use ndarray::Array2;
 use polars::prelude::{Column, DataFrame};
 use rusqlite::Connection;
 use std::path::Path;
-use tempfile::NamedTempFile;
 
 /// The binary demo table (1000 × 20, like the Python reference workflow).
 pub const CLASSIFICATION_TABLE: &str = "classification_data";
@@ -142,11 +142,7 @@ pub fn write_demo_db(path: &Path, seed: u64) -> Result<(), DataError> {
         (MULTICLASS_TABLE, multiclass_frame(1000, 10, seed)?),
         (REGRESSION_TABLE, regression_frame(1000, 10, seed)?),
     ];
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let tmp = NamedTempFile::new_in(dir).map_err(|e| DataError::io(dir, e))?;
+    let tmp = temp_beside(path)?;
     {
         let mut conn = Connection::open(tmp.path()).map_err(|e| DataError::sqlite(path, e))?;
         for (name, df) in &tables {

@@ -234,7 +234,7 @@ fn sql_type(col: &Column) -> Result<&'static str, DataError> {
         Ok("INTEGER")
     } else if d.is_float() {
         Ok("REAL")
-    } else if d.is_string() {
+    } else if d.is_string() || d.is_categorical() || d.is_enum() {
         Ok("TEXT")
     } else if d.is_null() {
         Ok("")

@@ -39,6 +39,11 @@ pub(crate) fn column_values(col: &Column) -> Result<Values, DataError> {
         let ca = col.bool().map_err(|e| cast_err(col, e))?;
         return Ok(Values::Bool(ca.iter().collect()));
     }
+    if dtype.is_categorical() || dtype.is_enum() {
+        // Categoricals (e.g. pandas `category` in Parquet) are read as text.
+        let text = col.cast(&DataType::String).map_err(|e| cast_err(col, e))?;
+        return column_values(&text);
+    }
     if dtype.is_string() {
         let ca = col.str().map_err(|e| cast_err(col, e))?;
         return Ok(Values::Str(

@@ -9,17 +9,31 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use tempfile::NamedTempFile;
 
+/// A temporary file in `path`'s directory (so that the final rename stays on
+/// one file system), readable like an ordinary new file (0644 before the
+/// umask) rather than tempfile's private 0600.
+pub(crate) fn temp_beside(path: &Path) -> Result<NamedTempFile, DataError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".mlw-tmp-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    builder.tempfile_in(dir).map_err(|e| DataError::io(dir, e))
+}
+
 /// Creates a temporary file beside `path`, lets `fill` write it, then renames
 /// it onto `path`. On any error the temporary file is removed.
 pub(crate) fn atomic_write<F>(path: &Path, fill: F) -> Result<(), DataError>
 where
     F: FnOnce(&mut BufWriter<&File>) -> Result<(), DataError>,
 {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let tmp = NamedTempFile::new_in(dir).map_err(|e| DataError::io(dir, e))?;
+    let tmp = temp_beside(path)?;
     {
         let mut w = BufWriter::new(tmp.as_file());
         fill(&mut w)?;

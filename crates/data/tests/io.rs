@@ -184,7 +184,6 @@ fn a_corrupt_parquet_file_is_a_polars_error_not_a_panic() {
     assert!(matches!(e, DataError::Polars { .. }));
 }
 
-
 #[test]
 fn parquet_with_dates_and_timestamps_round_trips() {
     use polars::prelude::TimeUnit;
@@ -194,7 +193,11 @@ fn parquet_with_dates_and_timestamps_round_trips() {
     let days = Column::new("d".into(), [1i32, 2, 3])
         .cast(&DataType::Date)
         .unwrap();
-    let df = DataFrame::new(3, vec![ms, days, Column::new("x".into(), [1.0f64, 2.0, 3.0])]).unwrap();
+    let df = DataFrame::new(
+        3,
+        vec![ms, days, Column::new("x".into(), [1.0f64, 2.0, 3.0])],
+    )
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("dt.parquet");
     write_parquet(&df, &path).unwrap();
@@ -223,9 +226,35 @@ fn parquet_with_dates_and_timestamps_round_trips() {
 }
 
 #[test]
-fn scratch_pandas_parquet() {
-    for p in ["/tmp/dt_test.parquet"] {
-        let r = load_table(&TableSource::parse(p, None, None).unwrap());
-        eprintln!("{p}: {:?}", r.map(|d| d.dtypes()));
-    }
+fn categorical_columns_are_read_as_text() {
+    let cat = Column::new("c".into(), [Some("b"), None, Some("a")])
+        .cast(&DataType::from_categories(
+            polars::prelude::Categories::global(),
+        ))
+        .unwrap();
+    let df = DataFrame::new(3, vec![cat, Column::new("y".into(), [0i64, 1, 0])]).unwrap();
+    let labels = mlw_data::class_labels(&df.drop_nulls::<String>(None).unwrap(), "c").unwrap();
+    assert_eq!(labels.classes, ["a", "b"]);
+    let mut rules = mlw_data::QaRules::default();
+    rules
+        .declared_dtypes
+        .insert("c".into(), mlw_data::DeclaredType::String);
+    assert!(mlw_data::run_qa(&df, &rules).is_ok());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    write_sqlite_table(&df, &path, "t").unwrap();
+    let back = load_table(&sqlite(&path, "t")).unwrap();
+    assert_eq!(back.column("c").unwrap().dtype(), &DataType::String);
+    assert_eq!(back.column("c").unwrap().null_count(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn written_files_are_not_private_temp_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.csv");
+    write_csv(&sample(), &path).unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_ne!(mode & 0o044, 0, "mode {mode:o}");
 }

@@ -21,6 +21,14 @@ fn assert_partition(folds: &[Fold], n: usize) {
     assert!(seen.iter().all(|&c| c == 1), "every row in exactly one test fold");
 }
 
+/// Train and test are disjoint, sorted, and together hold every row.
+fn assert_holdout(f: &Fold, n: usize) {
+    let mut all: Vec<usize> = f.train.iter().chain(&f.test).copied().collect();
+    all.sort_unstable();
+    assert_eq!(all, (0..n).collect::<Vec<_>>());
+    assert!(f.train.windows(2).all(|w| w[0] < w[1]) && f.test.windows(2).all(|w| w[0] < w[1]), "sorted");
+}
+
 fn sizes_differ_by_at_most_one(folds: &[Fold]) -> bool {
     let sizes: Vec<usize> = folds.iter().map(|f| f.test.len()).collect();
     sizes.iter().max().unwrap_or(&0) - sizes.iter().min().unwrap_or(&0) <= 1
@@ -131,10 +139,10 @@ proptest! {
         let n = y.len();
         if let Ok(f) = holdout_random(n, fraction, seed) {
             prop_assert_eq!(f.test.len(), (fraction * n as f64).ceil() as usize);
-            assert_partition(&[f], n);
+            assert_holdout(&f, n);
         }
         if let Ok(f) = holdout_stratified(&y, fraction, seed) {
-            assert_partition(&[f.clone()], n);
+            assert_holdout(&f, n);
             for c in 0..4 {
                 let total = y.iter().filter(|&&v| v == c).count() as f64;
                 let in_test = f.test.iter().filter(|&&i| y[i] == c).count() as f64;
@@ -145,7 +153,7 @@ proptest! {
         let groups: Vec<usize> = y.iter().enumerate().map(|(i, v)| (i / 3) * 4 + v).collect();
         if let Ok(f) = holdout_group(&groups, fraction, seed) {
             prop_assert!(check_no_leakage::<usize, f64>(std::slice::from_ref(&f), Some(&groups), None).is_ok());
-            assert_partition(&[f], n);
+            assert_holdout(&f, n);
         }
     }
 }

@@ -80,7 +80,9 @@ pub enum ModelError {
         known: String,
     },
     /// A stored model of a layout version this build does not read.
-    #[error("{algorithm}: model format_version {found} is not supported (this build reads {supported})")]
+    #[error(
+        "{algorithm}: model format_version {found} is not supported (this build reads {supported})"
+    )]
     UnsupportedFormatVersion {
         /// Algorithm name.
         algorithm: String,

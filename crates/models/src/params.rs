@@ -106,7 +106,10 @@ impl<'a> ParamReader<'a> {
     pub fn bool(&self, name: &str) -> Result<Option<bool>, ModelError> {
         match self.get(name) {
             None => Ok(None),
-            Some(v) => v.as_bool().map(Some).ok_or_else(|| self.wrong(name, "true or false", v)),
+            Some(v) => v
+                .as_bool()
+                .map(Some)
+                .ok_or_else(|| self.wrong(name, "true or false", v)),
         }
     }
 
@@ -130,7 +133,10 @@ mod tests {
     use super::*;
 
     fn map(pairs: &[(&str, ParamValue)]) -> ParamMap {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
     }
 
     #[test]
@@ -156,7 +162,10 @@ mod tests {
         assert!(matches!(r.f64("f"), Err(ModelError::InvalidParam { .. })));
         assert!(matches!(r.bool("b"), Err(ModelError::InvalidParam { .. })));
         assert_eq!(r.choice("s", &["mean", "median"]).unwrap(), Some("mean"));
-        assert!(matches!(r.choice("s", &["median"]), Err(ModelError::InvalidParam { .. })));
+        assert!(matches!(
+            r.choice("s", &["median"]),
+            Err(ModelError::InvalidParam { .. })
+        ));
         assert_eq!(r.usize("missing").unwrap(), None);
     }
 }

@@ -83,7 +83,10 @@ impl Pipeline {
     ) -> Result<Self, ModelError> {
         let width = transformer.feature_names_out().len();
         if width != model.n_features() {
-            return Err(ModelError::FeatureCountMismatch { expected: model.n_features(), got: width });
+            return Err(ModelError::FeatureCountMismatch {
+                expected: model.n_features(),
+                got: width,
+            });
         }
         match (model.n_classes(), &classes) {
             (Some(k), Some(c)) if c.len() == k => {}
@@ -96,7 +99,11 @@ impl Pipeline {
                 )));
             }
         }
-        Ok(Pipeline { transformer, model, classes })
+        Ok(Pipeline {
+            transformer,
+            model,
+            classes,
+        })
     }
 
     /// Transforms the table into the model's feature matrix.
@@ -121,7 +128,10 @@ impl Pipeline {
     /// [`ModelError::WrongTarget`] for a regressor, and as [`Self::predict`].
     pub fn predict_labels(&self, df: &DataFrame) -> Result<Vec<String>, ModelError> {
         let Some(classes) = &self.classes else {
-            return Err(ModelError::WrongTarget { algorithm: self.model.algorithm().to_string(), expected: "class" });
+            return Err(ModelError::WrongTarget {
+                algorithm: self.model.algorithm().to_string(),
+                expected: "class",
+            });
         };
         self.predict(df)?
             .iter()
@@ -180,7 +190,8 @@ impl Pipeline {
     /// # Errors
     /// [`ModelError::Serde`] for malformed JSON, and as [`Self::from_serialized`].
     pub fn from_json(json: &str, registry: &Registry) -> Result<Self, ModelError> {
-        let m: SerializedModel = serde_json::from_str(json).map_err(|e| ModelError::Serde(e.to_string()))?;
+        let m: SerializedModel =
+            serde_json::from_str(json).map_err(|e| ModelError::Serde(e.to_string()))?;
         Pipeline::from_serialized(&m, registry)
     }
 }

@@ -57,7 +57,11 @@ pub fn unsupported_task(algorithm: &str, task: Task, supported: &[Task]) -> Mode
     ModelError::UnsupportedTask {
         algorithm: algorithm.to_string(),
         task: task.to_string(),
-        supported: supported.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        supported: supported
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
@@ -107,7 +111,10 @@ impl Estimator for NativeMissing {
         self.0.algorithm()
     }
 
-    fn fit(&self, data: &crate::traits::TrainSet<'_>) -> Result<Box<dyn FittedEstimator>, ModelError> {
+    fn fit(
+        &self,
+        data: &crate::traits::TrainSet<'_>,
+    ) -> Result<Box<dyn FittedEstimator>, ModelError> {
         self.0.fit(data)
     }
 
@@ -128,7 +135,9 @@ pub struct Registry {
 
 impl fmt::Debug for Registry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Registry").field("algorithms", &self.algorithms()).finish()
+        f.debug_struct("Registry")
+            .field("algorithms", &self.algorithms())
+            .finish()
     }
 }
 
@@ -157,7 +166,8 @@ impl Registry {
     /// Adds an algorithm; one of the same name is replaced (so a plug-in
     /// may override a built-in on purpose).
     pub fn register(&mut self, factory: Box<dyn EstimatorFactory>) -> &mut Self {
-        self.factories.insert(factory.algorithm().to_string(), factory);
+        self.factories
+            .insert(factory.algorithm().to_string(), factory);
         self
     }
 
@@ -219,7 +229,10 @@ mod tests {
             format_version: 1,
             state: serde_json::Value::Null,
         };
-        assert!(matches!(r.deserialize(&m), Err(ModelError::UnknownAlgorithm { .. })));
+        assert!(matches!(
+            r.deserialize(&m),
+            Err(ModelError::UnknownAlgorithm { .. })
+        ));
     }
 
     #[test]
@@ -239,7 +252,9 @@ mod tests {
     #[test]
     fn wrong_task_is_refused() {
         let r = Registry::with_builtins();
-        let err = r.build("ridge", Task::Binary, &ParamMap::new()).unwrap_err();
+        let err = r
+            .build("ridge", Task::Binary, &ParamMap::new())
+            .unwrap_err();
         assert!(matches!(err, ModelError::UnsupportedTask { ref task, .. } if task == "binary"));
     }
 }

@@ -82,7 +82,11 @@ pub fn sample_weights(data: &TrainSet<'_>) -> Result<Array1<f64>, ModelError> {
             len: w.len(),
         });
     }
-    if let Some((i, v)) = w.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
+    if let Some((i, v)) = w
+        .iter()
+        .enumerate()
+        .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
+    {
         return Err(ModelError::InvalidInput(format!(
             "sample_weight[{i}] = {v}: weights must be finite and >= 0"
         )));
@@ -181,16 +185,26 @@ mod tests {
         let e = Array2::<f64>::zeros((0, 3));
         assert!(matches!(
             check_x(e.view(), false),
-            Err(ModelError::EmptyInput { n_samples: 0, n_features: 3 })
+            Err(ModelError::EmptyInput {
+                n_samples: 0,
+                n_features: 3
+            })
         ));
         let x = array![[1.0, 2.0], [3.0, f64::INFINITY]];
         assert!(matches!(
             check_x(x.view(), true),
-            Err(ModelError::NonFinite { row: 1, feature: 1, .. })
+            Err(ModelError::NonFinite {
+                row: 1,
+                feature: 1,
+                ..
+            })
         ));
         assert!(matches!(
             check_predict_x(x.view(), 3, true),
-            Err(ModelError::FeatureCountMismatch { expected: 3, got: 2 })
+            Err(ModelError::FeatureCountMismatch {
+                expected: 3,
+                got: 2
+            })
         ));
     }
 
@@ -198,18 +212,34 @@ mod tests {
     fn targets_and_weights_are_checked() {
         let x = Array2::<f64>::zeros((2, 1));
         let codes = array![0usize, 2];
-        let y = Target::Classes { codes: codes.view(), n_classes: 2 };
+        let y = Target::Classes {
+            codes: codes.view(),
+            n_classes: 2,
+        };
         let set = TrainSet::new(x.view(), y);
-        assert!(matches!(class_target(&set, "a"), Err(ModelError::InvalidInput(_))));
-        assert!(matches!(real_target(&set, "a"), Err(ModelError::WrongTarget { .. })));
+        assert!(matches!(
+            class_target(&set, "a"),
+            Err(ModelError::InvalidInput(_))
+        ));
+        assert!(matches!(
+            real_target(&set, "a"),
+            Err(ModelError::WrongTarget { .. })
+        ));
         let w = array![1.0, -1.0];
         let set = set.with_sample_weight(w.view());
-        assert!(matches!(sample_weights(&set), Err(ModelError::InvalidInput(_))));
+        assert!(matches!(
+            sample_weights(&set),
+            Err(ModelError::InvalidInput(_))
+        ));
         let short = array![1.0];
         let set = TrainSet::new(x.view(), y).with_sample_weight(short.view());
         assert!(matches!(
             sample_weights(&set),
-            Err(ModelError::LengthMismatch { what: "sample_weight", len: 1, .. })
+            Err(ModelError::LengthMismatch {
+                what: "sample_weight",
+                len: 1,
+                ..
+            })
         ));
         assert_eq!(argmax(array![1.0, 3.0, 3.0].view()), 1);
     }

@@ -3,9 +3,13 @@
 //! coefficients to 1e-4, dummy outputs exactly, k-means inertia within 1 %
 //! of scikit-learn's best of 10 restarts.
 
-use mlw_models::dummy::{DummyClassifierParams, DummyClassifierStrategy, DummyRegressorParams, DummyRegressorStrategy};
+use mlw_models::dummy::{
+    DummyClassifierParams, DummyClassifierStrategy, DummyRegressorParams, DummyRegressorStrategy,
+};
 use mlw_models::kmeans::KMeansParams;
-use mlw_models::linear::{ClassWeight, LinearRegressionParams, LogisticRegressionParams, Penalty, RidgeParams};
+use mlw_models::linear::{
+    ClassWeight, LinearRegressionParams, LogisticRegressionParams, Penalty, RidgeParams,
+};
 use mlw_models::{FittedEstimator, Target, TrainSet};
 use ndarray::{Array1, Array2};
 use serde::Deserialize;
@@ -18,7 +22,10 @@ struct Fixture<T> {
 }
 
 fn load<T: DeserializeOwned>(name: &str) -> Vec<T> {
-    let path = format!("{}/tests/fixtures/models/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/models/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let f: Fixture<T> = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     assert!(f.sklearn_version.starts_with("1."), "{}", f.sklearn_version);
@@ -33,7 +40,10 @@ fn matrix(rows: &[Vec<f64>]) -> Array2<f64> {
 fn assert_close(what: &str, got: &[f64], want: &[f64], tol: f64) {
     assert_eq!(got.len(), want.len(), "{what}: lengths");
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!((g - w).abs() <= tol * w.abs().max(1.0), "{what}[{i}]: got {g}, scikit-learn {w}");
+        assert!(
+            (g - w).abs() <= tol * w.abs().max(1.0),
+            "{what}[{i}]: got {g}, scikit-learn {w}"
+        );
     }
 }
 
@@ -58,7 +68,13 @@ fn logistic_regression_matches_scikit_learn() {
         let x = matrix(&case.x);
         let y = Array1::from(case.y.clone());
         let w = case.sample_weight.clone().map(Array1::from);
-        let mut set = TrainSet::new(x.view(), Target::Classes { codes: y.view(), n_classes: case.n_classes });
+        let mut set = TrainSet::new(
+            x.view(),
+            Target::Classes {
+                codes: y.view(),
+                n_classes: case.n_classes,
+            },
+        );
         if let Some(w) = &w {
             set = set.with_sample_weight(w.view());
         }
@@ -74,13 +90,33 @@ fn logistic_regression_matches_scikit_learn() {
             params = params.with_class_weight(ClassWeight::Balanced);
         }
         let m = params.fit_typed(&set).unwrap();
-        assert!(m.converged(), "{}: not converged in {} iterations", case.name, m.n_iter());
+        assert!(
+            m.converged(),
+            "{}: not converged in {} iterations",
+            case.name,
+            m.n_iter()
+        );
         let want_coef: Vec<f64> = case.coef.iter().flatten().copied().collect();
-        assert_close(&format!("{} coef", case.name), m.coef().as_slice().unwrap(), &want_coef, 1e-4);
-        assert_close(&format!("{} intercept", case.name), m.intercept().as_slice().unwrap(), &case.intercept, 1e-4);
+        assert_close(
+            &format!("{} coef", case.name),
+            m.coef().as_slice().unwrap(),
+            &want_coef,
+            1e-4,
+        );
+        assert_close(
+            &format!("{} intercept", case.name),
+            m.intercept().as_slice().unwrap(),
+            &case.intercept,
+            1e-4,
+        );
         let proba = m.predict_proba(x.slice(ndarray::s![..10, ..])).unwrap();
         let want: Vec<f64> = case.proba.iter().flatten().copied().collect();
-        assert_close(&format!("{} proba", case.name), proba.as_slice().unwrap(), &want, 1e-5);
+        assert_close(
+            &format!("{} proba", case.name),
+            proba.as_slice().unwrap(),
+            &want,
+            1e-5,
+        );
     }
 }
 
@@ -107,12 +143,27 @@ fn linear_and_ridge_match_scikit_learn() {
             set = set.with_sample_weight(w.view());
         }
         let m = match case.alpha {
-            None => LinearRegressionParams::new().with_fit_intercept(case.fit_intercept).fit_typed(&set),
-            Some(a) => RidgeParams::new().with_alpha(a).with_fit_intercept(case.fit_intercept).fit_typed(&set),
+            None => LinearRegressionParams::new()
+                .with_fit_intercept(case.fit_intercept)
+                .fit_typed(&set),
+            Some(a) => RidgeParams::new()
+                .with_alpha(a)
+                .with_fit_intercept(case.fit_intercept)
+                .fit_typed(&set),
         }
         .unwrap();
-        assert_close(&format!("{} coef", case.name), m.coef().as_slice().unwrap(), &case.coef, 1e-4);
-        assert_close(&format!("{} intercept", case.name), &[m.intercept()], &[case.intercept], 1e-4);
+        assert_close(
+            &format!("{} coef", case.name),
+            m.coef().as_slice().unwrap(),
+            &case.coef,
+            1e-4,
+        );
+        assert_close(
+            &format!("{} intercept", case.name),
+            &[m.intercept()],
+            &[case.intercept],
+            1e-4,
+        );
     }
 }
 
@@ -137,7 +188,10 @@ fn dummy_outputs_match_scikit_learn_exactly() {
         let codes: Array1<usize> = case.y.iter().map(|v| *v as usize).collect();
         let yr = Array1::from(case.y.clone());
         let target = match case.n_classes {
-            Some(n) => Target::Classes { codes: codes.view(), n_classes: n },
+            Some(n) => Target::Classes {
+                codes: codes.view(),
+                n_classes: n,
+            },
             None => Target::Real(yr.view()),
         };
         let mut set = TrainSet::new(x.view(), target);
@@ -146,15 +200,29 @@ fn dummy_outputs_match_scikit_learn_exactly() {
         }
         let one = x.slice(ndarray::s![..1, ..]);
         if case.kind == "classifier" {
-            let strategy = if case.strategy == "prior" { DummyClassifierStrategy::Prior } else { DummyClassifierStrategy::MostFrequent };
-            let m = DummyClassifierParams::new().with_strategy(strategy).fit_typed(&set).unwrap();
+            let strategy = if case.strategy == "prior" {
+                DummyClassifierStrategy::Prior
+            } else {
+                DummyClassifierStrategy::MostFrequent
+            };
+            let m = DummyClassifierParams::new()
+                .with_strategy(strategy)
+                .fit_typed(&set)
+                .unwrap();
             let want = case.proba.clone().unwrap_or_default();
-            assert_close(&label, m.predict_proba(one).unwrap().as_slice().unwrap(), &want, 1e-15);
+            assert_close(
+                &label,
+                m.predict_proba(one).unwrap().as_slice().unwrap(),
+                &want,
+                1e-15,
+            );
             assert_eq!(m.predict(one).unwrap()[0], case.predict, "{label}");
         } else {
             let p = match (case.strategy.as_str(), case.quantile) {
                 ("quantile", Some(q)) => DummyRegressorParams::new().with_quantile(q),
-                ("median", _) => DummyRegressorParams::new().with_strategy(DummyRegressorStrategy::Median),
+                ("median", _) => {
+                    DummyRegressorParams::new().with_strategy(DummyRegressorStrategy::Median)
+                }
                 _ => DummyRegressorParams::new(),
             };
             let got = p.fit_typed(&set).unwrap().predict(one).unwrap()[0];

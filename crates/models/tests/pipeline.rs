@@ -46,12 +46,20 @@ fn regression_pipeline_round_trips_through_json() {
     let t = transformer(&df);
     let x = t.transform(&df).unwrap();
     let y = array![1.0, 2.0, 2.5, 4.0, 4.5, 3.0];
-    let model = RidgeParams::new().fit_typed(&TrainSet::new(x.view(), Target::Real(y.view()))).unwrap();
+    let model = RidgeParams::new()
+        .fit_typed(&TrainSet::new(x.view(), Target::Real(y.view())))
+        .unwrap();
     let pipe = Pipeline::new(t, Box::new(model), None).unwrap();
     let back = Pipeline::from_json(&pipe.to_json().unwrap(), &Registry::with_builtins()).unwrap();
     assert_eq!(back.predict(&df).unwrap(), pipe.predict(&df).unwrap());
-    assert!(matches!(back.predict_proba(&df), Err(ModelError::NotProbabilistic { .. })));
-    assert!(matches!(back.predict_labels(&df), Err(ModelError::WrongTarget { .. })));
+    assert!(matches!(
+        back.predict_proba(&df),
+        Err(ModelError::NotProbabilistic { .. })
+    ));
+    assert!(matches!(
+        back.predict_labels(&df),
+        Err(ModelError::WrongTarget { .. })
+    ));
 }
 
 #[test]
@@ -61,13 +69,22 @@ fn classifier_pipeline_keeps_its_labels() {
     let x = t.transform(&df).unwrap();
     let y = array![0usize, 0, 1, 2, 2, 1];
     let model = LogisticRegressionParams::new()
-        .fit_typed(&TrainSet::new(x.view(), Target::Classes { codes: y.view(), n_classes: 3 }))
+        .fit_typed(&TrainSet::new(
+            x.view(),
+            Target::Classes {
+                codes: y.view(),
+                n_classes: 3,
+            },
+        ))
         .unwrap();
     let labels = vec!["low".to_string(), "mid".into(), "high".into()];
     let pipe = Pipeline::new(t, Box::new(model), Some(labels.clone())).unwrap();
     let back = Pipeline::from_json(&pipe.to_json().unwrap(), &Registry::with_builtins()).unwrap();
     assert_eq!(back.classes.as_deref(), Some(labels.as_slice()));
-    assert_eq!(back.predict_proba(&df).unwrap(), pipe.predict_proba(&df).unwrap());
+    assert_eq!(
+        back.predict_proba(&df).unwrap(),
+        pipe.predict_proba(&df).unwrap()
+    );
     let predicted = back.predict_labels(&df).unwrap();
     assert!(predicted.iter().all(|l| labels.contains(l)));
 }
@@ -78,18 +95,40 @@ fn inconsistent_parts_are_refused() {
     let t = transformer(&df);
     let x = t.transform(&df).unwrap();
     let y = array![0usize, 0, 1, 1, 1, 0];
-    let set = TrainSet::new(x.view(), Target::Classes { codes: y.view(), n_classes: 2 });
+    let set = TrainSet::new(
+        x.view(),
+        Target::Classes {
+            codes: y.view(),
+            n_classes: 2,
+        },
+    );
     let model = LogisticRegressionParams::new().fit_typed(&set).unwrap();
     // Two classes, three labels.
-    let err = Pipeline::new(t.clone(), Box::new(model.clone()), Some(vec!["a".into(), "b".into(), "c".into()]));
+    let err = Pipeline::new(
+        t.clone(),
+        Box::new(model.clone()),
+        Some(vec!["a".into(), "b".into(), "c".into()]),
+    );
     assert!(matches!(err, Err(ModelError::InvalidInput(_))));
     // A model fit on another width.
     let narrow = x.slice(ndarray::s![.., ..2]).to_owned();
     let other = LogisticRegressionParams::new()
-        .fit_typed(&TrainSet::new(narrow.view(), Target::Classes { codes: y.view(), n_classes: 2 }))
+        .fit_typed(&TrainSet::new(
+            narrow.view(),
+            Target::Classes {
+                codes: y.view(),
+                n_classes: 2,
+            },
+        ))
         .unwrap();
     let err = Pipeline::new(t, Box::new(other), Some(vec!["a".into(), "b".into()]));
-    assert!(matches!(err, Err(ModelError::FeatureCountMismatch { expected: 2, got: 4 })));
+    assert!(matches!(
+        err,
+        Err(ModelError::FeatureCountMismatch {
+            expected: 2,
+            got: 4
+        })
+    ));
 }
 
 #[test]
@@ -98,7 +137,9 @@ fn stored_pipeline_of_a_future_version_or_missing_column_is_a_typed_error() {
     let t = transformer(&df);
     let x = t.transform(&df).unwrap();
     let y = array![1.0, 2.0, 2.5, 4.0, 4.5, 3.0];
-    let model = RidgeParams::new().fit_typed(&TrainSet::new(x.view(), Target::Real(y.view()))).unwrap();
+    let model = RidgeParams::new()
+        .fit_typed(&TrainSet::new(x.view(), Target::Real(y.view())))
+        .unwrap();
     let pipe = Pipeline::new(t, Box::new(model), None).unwrap();
     let mut stored: SerializedModel = pipe.to_serialized().unwrap();
     stored.format_version = 9;
@@ -106,7 +147,13 @@ fn stored_pipeline_of_a_future_version_or_missing_column_is_a_typed_error() {
         Pipeline::from_serialized(&stored, &Registry::with_builtins()),
         Err(ModelError::UnsupportedFormatVersion { found: 9, .. })
     ));
-    assert!(matches!(Pipeline::from_json("{not json", &Registry::with_builtins()), Err(ModelError::Serde(_))));
+    assert!(matches!(
+        Pipeline::from_json("{not json", &Registry::with_builtins()),
+        Err(ModelError::Serde(_))
+    ));
     let without_city = df!("age" => [1.0, 2.0]).unwrap();
-    assert!(matches!(pipe.predict(&without_city), Err(ModelError::Preprocess(_))));
+    assert!(matches!(
+        pipe.predict(&without_city),
+        Err(ModelError::Preprocess(_))
+    ));
 }

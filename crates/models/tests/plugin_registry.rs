@@ -67,7 +67,9 @@ impl FittedEstimator for ToyModel {
     }
 
     fn predict_proba(&self, _x: ArrayView2<'_, f64>) -> Result<Array2<f64>, ModelError> {
-        Err(ModelError::NotProbabilistic { algorithm: NAME.into() })
+        Err(ModelError::NotProbabilistic {
+            algorithm: NAME.into(),
+        })
     }
 
     fn to_serialized(&self) -> Result<SerializedModel, ModelError> {
@@ -88,8 +90,14 @@ impl EstimatorFactory for ToyFactory {
 
     fn build(&self, task: Task, params: &ParamMap) -> Result<Box<dyn Estimator>, ModelError> {
         require_task(NAME, task, self.tasks())?;
-        let shrink = params.get("shrink").and_then(ParamValue::as_f64).unwrap_or(1.0);
-        Ok(Box::new(ToyParams { shrink, broken: false }))
+        let shrink = params
+            .get("shrink")
+            .and_then(ParamValue::as_f64)
+            .unwrap_or(1.0);
+        Ok(Box::new(ToyParams {
+            shrink,
+            broken: false,
+        }))
     }
 
     fn deserialize(&self, m: &SerializedModel) -> Result<Box<dyn FittedEstimator>, ModelError> {
@@ -111,14 +119,25 @@ fn plug_in_builds_fits_and_round_trips_through_the_registry() {
     let est = r.build(NAME, Task::Regression, &params).unwrap();
     let x = array![[1.0], [2.0]];
     let y = array![2.0, 6.0];
-    let model = est.fit(&TrainSet::new(x.view(), mlw_models::Target::Real(y.view()))).unwrap();
+    let model = est
+        .fit(&TrainSet::new(x.view(), mlw_models::Target::Real(y.view())))
+        .unwrap();
     let json = serde_json::to_string(&model.to_serialized().unwrap()).unwrap();
-    let back = r.deserialize(&serde_json::from_str(&json).unwrap()).unwrap();
+    let back = r
+        .deserialize(&serde_json::from_str(&json).unwrap())
+        .unwrap();
     assert_eq!(back.predict(x.view()).unwrap(), array![2.0, 2.0]);
-    let future = SerializedModel { format_version: 2, ..model.to_serialized().unwrap() };
+    let future = SerializedModel {
+        format_version: 2,
+        ..model.to_serialized().unwrap()
+    };
     assert!(matches!(
         r.deserialize(&future),
-        Err(ModelError::UnsupportedFormatVersion { found: 2, supported: 1, .. })
+        Err(ModelError::UnsupportedFormatVersion {
+            found: 2,
+            supported: 1,
+            ..
+        })
     ));
 }
 
@@ -132,7 +151,13 @@ fn plug_in_passes_the_conformance_harness() {
 #[test]
 fn harness_catches_a_predict_that_panics_on_the_wrong_width() {
     let r = registry();
-    let broken = ToyParams { shrink: 1.0, broken: true };
+    let broken = ToyParams {
+        shrink: 1.0,
+        broken: true,
+    };
     let failures = check_estimator(&broken, Some(Task::Regression), &r);
-    assert!(failures.iter().any(|f| f.check == "feature_count"), "{failures:?}");
+    assert!(
+        failures.iter().any(|f| f.check == "feature_count"),
+        "{failures:?}"
+    );
 }

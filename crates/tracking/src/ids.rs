@@ -45,7 +45,11 @@ mod tests {
         let a = new_id();
         let b = new_id();
         assert_eq!(a.len(), 32);
-        assert!(a.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "{a}");
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()),
+            "{a}"
+        );
         assert_ne!(a, b);
         assert_eq!(short_hash("model").len(), 16);
     }

@@ -47,16 +47,21 @@ pub mod validate;
 
 pub use error::{Result, TrackingError};
 pub use file_store::FileStore;
-pub use rest::batch::{MAX_ENTRIES_PER_BATCH, MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH, chunk as chunk_batch};
-pub use rest::{Auth, RequestStats, RestConfig, RestStore, RetryPolicy};
 pub use ids::new_id;
-pub use mlmodel::{ColumnSpec, ColumnType, FLAVOR, FlavorConf, HISTORY_TAG, LoggedModel, Signature};
+pub use mlmodel::{
+    ColumnSpec, ColumnType, FLAVOR, FlavorConf, HISTORY_TAG, LoggedModel, Signature,
+};
 pub use resilient::ResilientTracker;
+pub use rest::batch::{
+    MAX_ENTRIES_PER_BATCH, MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH,
+    chunk as chunk_batch,
+};
+pub use rest::{Auth, RequestStats, RestConfig, RestStore, RetryPolicy};
 pub use spool::{SYNC_FILE, SyncReport, SyncState, sync};
 pub use time::now_ms;
 pub use tracker::Tracker;
 pub use types::{
-    Batch, Experiment, Metric, ModelVersion, NewVersion, RegisteredModel, Run, RunFilter,
-    RunStart, RunStatus,
+    Batch, Experiment, Metric, ModelVersion, NewVersion, RegisteredModel, Run, RunFilter, RunStart,
+    RunStatus,
 };
 pub use uri::{ModelUri, TrackingUri};

@@ -162,7 +162,10 @@ impl LoggedModel {
             y.push_str(&format!("  outputs: {}\n", q(&sig.outputs_json())));
             y.push_str("  params: null\n");
         }
-        y.push_str(&format!("utc_time_created: {}\n", q(&self.utc_time_created)));
+        y.push_str(&format!(
+            "utc_time_created: {}\n",
+            q(&self.utc_time_created)
+        ));
         y
     }
 
@@ -202,7 +205,11 @@ pub fn history_uuids(existing: Option<&str>) -> Vec<String> {
         .and_then(|s| serde_json::from_str::<Vec<Value>>(s).ok())
         .unwrap_or_default()
         .iter()
-        .filter_map(|e| e.get("model_uuid").and_then(Value::as_str).map(String::from))
+        .filter_map(|e| {
+            e.get("model_uuid")
+                .and_then(Value::as_str)
+                .map(String::from)
+        })
         .collect()
 }
 
@@ -220,13 +227,19 @@ mod tests {
         };
         let m = LoggedModel::new("r1", "model", &f, Some(&sig));
         let y = m.to_yaml();
-        assert!(y.contains("flavors:\n  mlw:\n    \"format_version\": \"1\"\n"), "{y}");
+        assert!(
+            y.contains("flavors:\n  mlw:\n    \"format_version\": \"1\"\n"),
+            "{y}"
+        );
         assert!(
             y.contains(r#"  inputs: "[{\"name\":\"x\",\"required\":true,\"type\":\"double\"}]""#),
             "{y}"
         );
         let h = append_history(None, m.history_entry());
         let h2 = append_history(Some(&h), m.history_entry());
-        assert_eq!(history_uuids(Some(&h2)), vec![m.model_uuid.clone(), m.model_uuid]);
+        assert_eq!(
+            history_uuids(Some(&h2)),
+            vec![m.model_uuid.clone(), m.model_uuid]
+        );
     }
 }

@@ -18,8 +18,8 @@ use crate::rest::RestStore;
 use crate::spool::{SyncReport, SyncState, spooled_runs, sync, sync_run};
 use crate::tracker::Tracker;
 use crate::types::{
-    Batch, Experiment, Metric, ModelVersion, NewVersion, RegisteredModel, Run, RunFilter,
-    RunStart, RunStatus,
+    Batch, Experiment, Metric, ModelVersion, NewVersion, RegisteredModel, Run, RunFilter, RunStart,
+    RunStatus,
 };
 use crate::uri::ModelUri;
 
@@ -91,7 +91,10 @@ impl ResilientTracker {
 
     /// True when `run_id` is being written to the spool.
     pub fn is_spooled(&self, run_id: &str) -> bool {
-        self.state.lock().map(|s| s.offline.contains(run_id)).unwrap_or(false)
+        self.state
+            .lock()
+            .map(|s| s.offline.contains(run_id))
+            .unwrap_or(false)
     }
 
     /// Replays the spool's finished runs now ([`crate::sync`]).
@@ -130,7 +133,9 @@ impl ResilientTracker {
             tags: Vec::new(),
             start_time_ms: start.start_time_ms,
         };
-        let dir_id = self.spool.start_run_with_id(&spool_exp, &local_start, run_id)?;
+        let dir_id = self
+            .spool
+            .start_run_with_id(&spool_exp, &local_start, run_id)?;
         let (_, dir) = self.spool.run_dir(&dir_id)?;
         SyncState {
             remote_run_id: Some(run_id.to_string()),
@@ -163,7 +168,12 @@ impl ResilientTracker {
         }
     }
 
-    fn start_offline(&self, spool_exp: &str, remote_exp: Option<&str>, start: &RunStart) -> Result<String> {
+    fn start_offline(
+        &self,
+        spool_exp: &str,
+        remote_exp: Option<&str>,
+        start: &RunStart,
+    ) -> Result<String> {
         let id = self.spool.start_run(spool_exp, start)?;
         let (_, dir) = self.spool.run_dir(&id)?;
         SyncState {
@@ -173,7 +183,11 @@ impl ResilientTracker {
             synced: false,
         }
         .write(&dir)?;
-        self.state.lock().map_err(|_| poisoned())?.offline.insert(id.clone());
+        self.state
+            .lock()
+            .map_err(|_| poisoned())?
+            .offline
+            .insert(id.clone());
         Ok(id)
     }
 
@@ -198,7 +212,8 @@ impl Tracker for ResilientTracker {
         match self.remote.get_or_create_experiment(name, tags) {
             Ok(id) => {
                 if let Ok(mut st) = self.state.lock() {
-                    st.experiments.insert(id.clone(), (name.to_string(), tags.to_vec()));
+                    st.experiments
+                        .insert(id.clone(), (name.to_string(), tags.to_vec()));
                 }
                 Ok(id)
             }
@@ -225,7 +240,8 @@ impl Tracker for ResilientTracker {
         match self.remote.start_run(experiment_id, start) {
             Ok(id) => {
                 if let Ok(mut st) = self.state.lock() {
-                    st.runs.insert(id.clone(), (experiment_id.to_string(), start.clone()));
+                    st.runs
+                        .insert(id.clone(), (experiment_id.to_string(), start.clone()));
                 }
                 Ok(id)
             }
@@ -235,7 +251,9 @@ impl Tracker for ResilientTracker {
                     .lock()
                     .ok()
                     .and_then(|s| s.experiments.get(experiment_id).cloned())
-                    .unwrap_or_else(|| (format!("mlw-remote-experiment-{experiment_id}"), Vec::new()));
+                    .unwrap_or_else(|| {
+                        (format!("mlw-remote-experiment-{experiment_id}"), Vec::new())
+                    });
                 let spool_exp = self.spool.get_or_create_experiment(&name, &tags)?;
                 self.start_offline(&spool_exp, Some(experiment_id), start)
             }
@@ -267,7 +285,11 @@ impl Tracker for ResilientTracker {
 
     fn log_batch(&self, run_id: &str, batch: &Batch) -> Result<()> {
         crate::validate::batch(batch)?;
-        self.run_op(run_id, |r| r.log_batch(run_id, batch), |s| s.log_batch(run_id, batch))
+        self.run_op(
+            run_id,
+            |r| r.log_batch(run_id, batch),
+            |s| s.log_batch(run_id, batch),
+        )
     }
 
     fn get_run(&self, run_id: &str) -> Result<Run> {
@@ -275,7 +297,11 @@ impl Tracker for ResilientTracker {
     }
 
     fn metric_history(&self, run_id: &str, key: &str) -> Result<Vec<Metric>> {
-        self.run_op(run_id, |r| r.metric_history(run_id, key), |s| s.metric_history(run_id, key))
+        self.run_op(
+            run_id,
+            |r| r.metric_history(run_id, key),
+            |s| s.metric_history(run_id, key),
+        )
     }
 
     fn search_runs(&self, experiment_id: &str, filter: &RunFilter) -> Result<Vec<Run>> {
@@ -301,7 +327,12 @@ impl Tracker for ResilientTracker {
         )
     }
 
-    fn download_artifacts(&self, run_id: &str, artifact_path: &str, dest: &Path) -> Result<PathBuf> {
+    fn download_artifacts(
+        &self,
+        run_id: &str,
+        artifact_path: &str,
+        dest: &Path,
+    ) -> Result<PathBuf> {
         self.run_op(
             run_id,
             |r| r.download_artifacts(run_id, artifact_path, dest),
@@ -324,7 +355,12 @@ impl Tracker for ResilientTracker {
         )
     }
 
-    fn create_registered_model(&self, name: &str, description: Option<&str>, tags: &[(String, String)]) -> Result<RegisteredModel> {
+    fn create_registered_model(
+        &self,
+        name: &str,
+        description: Option<&str>,
+        tags: &[(String, String)],
+    ) -> Result<RegisteredModel> {
         self.remote.create_registered_model(name, description, tags)
     }
     fn get_registered_model(&self, name: &str) -> Result<RegisteredModel> {
@@ -335,7 +371,10 @@ impl Tracker for ResilientTracker {
             return Err(TrackingError::Unavailable {
                 endpoint: "model-versions/create".into(),
                 attempts: 0,
-                last_error: format!("run {} is spooled locally; register it after `sync`", new.run_id),
+                last_error: format!(
+                    "run {} is spooled locally; register it after `sync`",
+                    new.run_id
+                ),
             });
         }
         self.remote.create_model_version(name, new)
@@ -353,19 +392,39 @@ impl Tracker for ResilientTracker {
         self.remote.delete_alias(name, alias)
     }
     fn set_registered_model_description(&self, name: &str, description: &str) -> Result<()> {
-        self.remote.set_registered_model_description(name, description)
+        self.remote
+            .set_registered_model_description(name, description)
     }
-    fn set_model_version_description(&self, name: &str, version: &str, description: &str) -> Result<()> {
-        self.remote.set_model_version_description(name, version, description)
+    fn set_model_version_description(
+        &self,
+        name: &str,
+        version: &str,
+        description: &str,
+    ) -> Result<()> {
+        self.remote
+            .set_model_version_description(name, version, description)
     }
     fn set_registered_model_tag(&self, name: &str, key: &str, value: &str) -> Result<()> {
         self.remote.set_registered_model_tag(name, key, value)
     }
-    fn set_model_version_tag(&self, name: &str, version: &str, key: &str, value: &str) -> Result<()> {
+    fn set_model_version_tag(
+        &self,
+        name: &str,
+        version: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<()> {
         self.remote.set_model_version_tag(name, version, key, value)
     }
-    fn transition_stage(&self, name: &str, version: &str, stage: &str, archive_existing: bool) -> Result<ModelVersion> {
-        self.remote.transition_stage(name, version, stage, archive_existing)
+    fn transition_stage(
+        &self,
+        name: &str,
+        version: &str,
+        stage: &str,
+        archive_existing: bool,
+    ) -> Result<ModelVersion> {
+        self.remote
+            .transition_stage(name, version, stage, archive_existing)
     }
     fn resolve(&self, uri: &str) -> Result<PathBuf> {
         if let Ok(ModelUri::Run { run_id, .. }) = ModelUri::parse(uri)

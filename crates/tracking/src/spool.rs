@@ -203,7 +203,11 @@ pub(crate) fn sync_run(
         let have = history_uuids(remote_run.tags.get(HISTORY_TAG).map(String::as_str));
         let entries: Vec<Value> = serde_json::from_str(hist).unwrap_or_default();
         for mut e in entries {
-            let uuid = e.get("model_uuid").and_then(Value::as_str).unwrap_or_default().to_string();
+            let uuid = e
+                .get("model_uuid")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             if have.contains(&uuid) {
                 continue;
             }
@@ -237,6 +241,9 @@ mod tests {
         };
         assert!(st.write(dir.path()).is_ok());
         assert_eq!(SyncState::read(dir.path()).ok().flatten(), Some(st));
-        assert!(matches!(SyncState::read(&dir.path().join("none")), Ok(None)));
+        assert!(matches!(
+            SyncState::read(&dir.path().join("none")),
+            Ok(None)
+        ));
     }
 }

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use crate::error::Result;
 use crate::mlmodel::{FlavorConf, LoggedModel, Signature};
 use crate::types::{
-    Batch, Experiment, Metric, ModelVersion, NewVersion, RegisteredModel, Run, RunFilter,
-    RunStart, RunStatus,
+    Batch, Experiment, Metric, ModelVersion, NewVersion, RegisteredModel, Run, RunFilter, RunStart,
+    RunStatus,
 };
 
 /// An MLflow tracking and registry backend (object safe; share it as
@@ -147,8 +147,13 @@ pub trait Tracker: Send + Sync {
     fn set_registered_model_tag(&self, name: &str, key: &str, value: &str) -> Result<()>;
 
     /// Sets a model version tag.
-    fn set_model_version_tag(&self, name: &str, version: &str, key: &str, value: &str)
-    -> Result<()>;
+    fn set_model_version_tag(
+        &self,
+        name: &str,
+        version: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<()>;
 
     /// Moves a version to a stage (`Staging`, `Production`, `Archived`, `None`);
     /// deprecated in MLflow, kept for older clients. With `archive_existing`,

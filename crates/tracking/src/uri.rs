@@ -219,8 +219,14 @@ mod tests {
             TrackingUri::parse("http://127.0.0.1:5000/").ok(),
             Some(TrackingUri::Rest("http://127.0.0.1:5000".into()))
         );
-        assert!(matches!(TrackingUri::parse("s3://x/y"), Err(TrackingError::Uri { .. })));
-        assert!(matches!(TrackingUri::parse("http://"), Err(TrackingError::Uri { .. })));
+        assert!(matches!(
+            TrackingUri::parse("s3://x/y"),
+            Err(TrackingError::Uri { .. })
+        ));
+        assert!(matches!(
+            TrackingUri::parse("http://"),
+            Err(TrackingError::Uri { .. })
+        ));
     }
 
     #[test]
@@ -228,24 +234,54 @@ mod tests {
         let id = "0123456789abcdef0123456789abcdef";
         assert_eq!(
             ModelUri::parse(&format!("runs:/{id}/model")).ok(),
-            Some(ModelUri::Run { run_id: id.into(), path: "model".into() })
+            Some(ModelUri::Run {
+                run_id: id.into(),
+                path: "model".into()
+            })
         );
         assert_eq!(
             ModelUri::parse("models:/demo/3").ok(),
-            Some(ModelUri::Version { name: "demo".into(), version: "3".into() })
+            Some(ModelUri::Version {
+                name: "demo".into(),
+                version: "3".into()
+            })
         );
         assert_eq!(
             ModelUri::parse("models:/demo@champion").ok(),
-            Some(ModelUri::Alias { name: "demo".into(), alias: "champion".into() })
+            Some(ModelUri::Alias {
+                name: "demo".into(),
+                alias: "champion".into()
+            })
         );
         assert_eq!(
             ModelUri::parse("models:/demo@latest").ok(),
-            Some(ModelUri::Alias { name: "demo".into(), alias: "latest".into() })
+            Some(ModelUri::Alias {
+                name: "demo".into(),
+                alias: "latest".into()
+            })
         );
-        assert!(matches!(ModelUri::parse("models:/demo/x"), Err(TrackingError::Invalid { what: "model version", .. })));
-        assert!(matches!(ModelUri::parse("models:/demo@a.b"), Err(TrackingError::Invalid { what: "alias", .. })));
-        assert!(matches!(ModelUri::parse("runs:/abc/../x"), Err(TrackingError::Invalid { .. })));
-        assert!(matches!(ModelUri::parse("s3://b/k"), Err(TrackingError::Uri { .. })));
-        assert_eq!(ModelUri::parse("/tmp/m").ok(), Some(ModelUri::Local(PathBuf::from("/tmp/m"))));
+        assert!(matches!(
+            ModelUri::parse("models:/demo/x"),
+            Err(TrackingError::Invalid {
+                what: "model version",
+                ..
+            })
+        ));
+        assert!(matches!(
+            ModelUri::parse("models:/demo@a.b"),
+            Err(TrackingError::Invalid { what: "alias", .. })
+        ));
+        assert!(matches!(
+            ModelUri::parse("runs:/abc/../x"),
+            Err(TrackingError::Invalid { .. })
+        ));
+        assert!(matches!(
+            ModelUri::parse("s3://b/k"),
+            Err(TrackingError::Uri { .. })
+        ));
+        assert_eq!(
+            ModelUri::parse("/tmp/m").ok(),
+            Some(ModelUri::Local(PathBuf::from("/tmp/m")))
+        );
     }
 }

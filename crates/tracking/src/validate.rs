@@ -63,7 +63,9 @@ pub fn key(what: &'static str, k: &str) -> Result<()> {
             ),
         ));
     }
-    if k.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") {
+    if k.split('/')
+        .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+    {
         return Err(invalid(
             what,
             k,
@@ -206,10 +208,7 @@ pub fn alias(a: &str) -> Result<()> {
         return Err(invalid("alias", a, "'latest' is reserved"));
     }
     let mut cs = a.chars();
-    if matches!(cs.next(), Some('v' | 'V'))
-        && a.len() > 1
-        && cs.all(|c| c.is_ascii_digit())
-    {
+    if matches!(cs.next(), Some('v' | 'V')) && a.len() > 1 && cs.all(|c| c.is_ascii_digit()) {
         return Err(invalid("alias", a, "'v<digits>' is reserved for versions"));
     }
     Ok(())
@@ -231,7 +230,9 @@ pub fn artifact_path(p: &str) -> Result<()> {
     if p.contains('\\') || p.contains('\0') {
         return Err(invalid("artifact path", p, "must not contain '\\' or NUL"));
     }
-    if p.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") {
+    if p.split('/')
+        .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+    {
         return Err(invalid(
             "artifact path",
             p,
@@ -256,7 +257,13 @@ mod tests {
         ));
         for bad in ["", "/abs", "a/../b", "a//b", "./a", "a/", ".."] {
             assert!(
-                matches!(key("tag key", bad), Err(TrackingError::Invalid { what: "tag key", .. })),
+                matches!(
+                    key("tag key", bad),
+                    Err(TrackingError::Invalid {
+                        what: "tag key",
+                        ..
+                    })
+                ),
                 "{bad:?}"
             );
         }
@@ -277,7 +284,10 @@ mod tests {
         assert!(tag("t", &"x".repeat(8000)).is_ok());
         assert!(matches!(
             tag("t", &"x".repeat(8001)),
-            Err(TrackingError::Invalid { what: "tag value", .. })
+            Err(TrackingError::Invalid {
+                what: "tag value",
+                ..
+            })
         ));
     }
 
@@ -286,16 +296,34 @@ mod tests {
         assert!(experiment_name(&"e".repeat(500)).is_ok());
         assert!(matches!(
             experiment_name(&"e".repeat(501)),
-            Err(TrackingError::Invalid { what: "experiment name", .. })
+            Err(TrackingError::Invalid {
+                what: "experiment name",
+                ..
+            })
         ));
         assert!(model_name("demo-classifier v2").is_ok());
         for bad in ["a/b", "a:b", "a%b", "..", ""] {
-            assert!(matches!(model_name(bad), Err(TrackingError::Invalid { what: "model name", .. })), "{bad}");
+            assert!(
+                matches!(
+                    model_name(bad),
+                    Err(TrackingError::Invalid {
+                        what: "model name",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
         }
         assert!(alias("champion").is_ok());
         assert!(alias("v1a").is_ok());
         for bad in ["latest", "LATEST", "v1", "V22", "a b", "", "x.y"] {
-            assert!(matches!(alias(bad), Err(TrackingError::Invalid { what: "alias", .. })), "{bad}");
+            assert!(
+                matches!(
+                    alias(bad),
+                    Err(TrackingError::Invalid { what: "alias", .. })
+                ),
+                "{bad}"
+            );
         }
         assert!(alias(&"a".repeat(256)).is_err());
     }
@@ -306,9 +334,26 @@ mod tests {
             params: vec![("lr".into(), "1".into()), ("lr".into(), "2".into())],
             ..Batch::default()
         };
-        assert!(matches!(batch(&b), Err(TrackingError::Invalid { what: "param key", .. })));
-        let m = Metric { key: "m".into(), value: 1.0, timestamp_ms: -1, step: 0 };
-        assert!(matches!(metric(&m), Err(TrackingError::Invalid { what: "metric timestamp", .. })));
+        assert!(matches!(
+            batch(&b),
+            Err(TrackingError::Invalid {
+                what: "param key",
+                ..
+            })
+        ));
+        let m = Metric {
+            key: "m".into(),
+            value: 1.0,
+            timestamp_ms: -1,
+            step: 0,
+        };
+        assert!(matches!(
+            metric(&m),
+            Err(TrackingError::Invalid {
+                what: "metric timestamp",
+                ..
+            })
+        ));
     }
 
     proptest! {

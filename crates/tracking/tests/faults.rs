@@ -29,13 +29,28 @@ fn quick_store(url: &str) -> RestStore {
 
 fn points(key: &str, steps: std::ops::Range<i64>) -> Vec<Metric> {
     steps
-        .map(|s| Metric { key: key.into(), value: s as f64 * 0.5, timestamp_ms: 1_700_000_000_000 + s, step: s })
+        .map(|s| Metric {
+            key: key.into(),
+            value: s as f64 * 0.5,
+            timestamp_ms: 1_700_000_000_000 + s,
+            step: s,
+        })
         .collect()
 }
 
 fn new_run(s: &dyn Tracker, tag: &str) -> (String, String) {
-    let exp = s.get_or_create_experiment(&format!("faults-{tag}-{}", mlw_tracking::new_id()), &[]).unwrap();
-    let run = s.start_run(&exp, &RunStart { name: Some(tag.into()), ..Default::default() }).unwrap();
+    let exp = s
+        .get_or_create_experiment(&format!("faults-{tag}-{}", mlw_tracking::new_id()), &[])
+        .unwrap();
+    let run = s
+        .start_run(
+            &exp,
+            &RunStart {
+                name: Some(tag.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     (exp, run)
 }
 
@@ -45,7 +60,14 @@ fn retries_500_and_429_with_retry_after() {
     let s = quick_store(&proxy.url);
     let (_, run) = new_run(&s, "retry");
     proxy.add_rule("runs/log-batch", Fault::Status500, 2);
-    s.log_batch(&run, &Batch { metrics: points("loss", 0..10), ..Batch::default() }).unwrap();
+    s.log_batch(
+        &run,
+        &Batch {
+            metrics: points("loss", 0..10),
+            ..Batch::default()
+        },
+    )
+    .unwrap();
     assert_eq!(proxy.count("runs/log-batch"), 3);
     assert!(s.stats().retries >= 2);
     assert_eq!(s.metric_history(&run, "loss").unwrap().len(), 10);
@@ -54,18 +76,36 @@ fn retries_500_and_429_with_retry_after() {
     proxy.add_rule("runs/log-batch", Fault::Throttle(1), 1);
     let t0 = Instant::now();
     s.set_tag(&run, "after", "throttle").unwrap();
-    assert!(t0.elapsed() >= Duration::from_secs(1), "Retry-After ignored: {:?}", t0.elapsed());
-    assert_eq!(s.get_run(&run).unwrap().tags.get("after").map(String::as_str), Some("throttle"));
+    assert!(
+        t0.elapsed() >= Duration::from_secs(1),
+        "Retry-After ignored: {:?}",
+        t0.elapsed()
+    );
+    assert_eq!(
+        s.get_run(&run)
+            .unwrap()
+            .tags
+            .get("after")
+            .map(String::as_str),
+        Some("throttle")
+    );
 
     // A slow answer within the timeout is simply waited for.
-    proxy.add_rule("runs/log-batch", Fault::Delay(Duration::from_millis(300)), 1);
+    proxy.add_rule(
+        "runs/log-batch",
+        Fault::Delay(Duration::from_millis(300)),
+        1,
+    );
     s.log_metric(&run, &points("slow", 0..1)[0]).unwrap();
     assert_eq!(s.metric_history(&run, "slow").unwrap().len(), 1);
 
     // Retries are bounded: a server that keeps failing is Unavailable.
     proxy.add_rule("runs/log-batch", Fault::Status500, 100);
     let err = s.log_metric(&run, &points("never", 0..1)[0]).unwrap_err();
-    assert!(matches!(err, TrackingError::Unavailable { attempts: 4, .. }), "{err}");
+    assert!(
+        matches!(err, TrackingError::Unavailable { attempts: 4, .. }),
+        "{err}"
+    );
 }
 
 #[test]
@@ -75,7 +115,10 @@ fn ambiguous_failure_does_not_duplicate_points() {
     let (_, run) = new_run(&s, "dedup");
     // The server stores the batch but the client never hears back.
     proxy.add_rule("runs/log-batch", Fault::DropAfterForward, 1);
-    let mut batch = Batch { metrics: points("loss", 0..100), ..Batch::default() };
+    let mut batch = Batch {
+        metrics: points("loss", 0..100),
+        ..Batch::default()
+    };
     batch.params.push(("lr".into(), "0.1".into()));
     batch.tags.push(("phase".into(), "train".into()));
     s.log_batch(&run, &batch).unwrap();
@@ -88,7 +131,14 @@ fn ambiguous_failure_does_not_duplicate_points() {
 
     // Half of a retried batch already stored: only the other half is re-sent.
     proxy.add_rule("runs/log-batch", Fault::DropAfterForward, 1);
-    s.log_batch(&run, &Batch { metrics: points("loss", 100..150), ..Batch::default() }).unwrap();
+    s.log_batch(
+        &run,
+        &Batch {
+            metrics: points("loss", 100..150),
+            ..Batch::default()
+        },
+    )
+    .unwrap();
     assert_eq!(s.metric_history(&run, "loss").unwrap().len(), 150);
 }
 
@@ -108,17 +158,37 @@ fn server_down_at_start_spools_then_sync_replays_everything() {
     let spool_dir = work.path().join("spool");
     let t = ResilientTracker::new(quick_store(&proxy.url), &spool_dir).unwrap();
     let name = format!("faults-offline-{}", mlw_tracking::new_id());
-    let exp = t.get_or_create_experiment(&name, &[("team".into(), "ml".into())]).unwrap();
+    let exp = t
+        .get_or_create_experiment(&name, &[("team".into(), "ml".into())])
+        .unwrap();
     let run = t
-        .start_run(&exp, &RunStart { name: Some("offline".into()), tags: vec![("mlflow.user".into(), "bob".into())], start_time_ms: Some(1_700_000_000_000) })
+        .start_run(
+            &exp,
+            &RunStart {
+                name: Some("offline".into()),
+                tags: vec![("mlflow.user".into(), "bob".into())],
+                start_time_ms: Some(1_700_000_000_000),
+            },
+        )
         .unwrap();
     assert!(t.is_spooled(&run));
-    t.log_batch(&run, &Batch { params: vec![("lr".into(), "0.1".into())], metrics: points("loss", 0..20), tags: vec![("stage".into(), "dev".into())] }).unwrap();
+    t.log_batch(
+        &run,
+        &Batch {
+            params: vec![("lr".into(), "0.1".into())],
+            metrics: points("loss", 0..20),
+            tags: vec![("stage".into(), "dev".into())],
+        },
+    )
+    .unwrap();
     std::fs::write(work.path().join("notes.txt"), b"offline notes").unwrap();
-    t.log_artifact(&run, &work.path().join("notes.txt"), "docs").unwrap();
+    t.log_artifact(&run, &work.path().join("notes.txt"), "docs")
+        .unwrap();
     let flavor = write_model(&work.path().join("m"));
-    t.log_model(&run, &work.path().join("m"), "model", &flavor, None).unwrap();
-    t.end_run(&run, RunStatus::Finished, Some(1_700_000_100_000)).unwrap();
+    t.log_model(&run, &work.path().join("m"), "model", &flavor, None)
+        .unwrap();
+    t.end_run(&run, RunStatus::Finished, Some(1_700_000_100_000))
+        .unwrap();
 
     // Everything is in the spool, in MLflow's layout.
     let spool = FileStore::open(&spool_dir).unwrap();
@@ -136,7 +206,13 @@ fn server_down_at_start_spools_then_sync_replays_everything() {
     assert!(sync(&spool_dir, &direct).unwrap().synced.is_empty());
 
     let mut metrics = BTreeMap::new();
-    metrics.insert("loss", points("loss", 0..20).iter().map(|m| json!([m.step, m.value, m.timestamp_ms])).collect::<Vec<_>>());
+    metrics.insert(
+        "loss",
+        points("loss", 0..20)
+            .iter()
+            .map(|m| json!([m.step, m.value, m.timestamp_ms]))
+            .collect::<Vec<_>>(),
+    );
     let expect = json!({
         "tracking_uri": common::server_url(),
         "experiment_name": name,
@@ -160,19 +236,54 @@ fn server_dies_mid_run_then_sync_completes_it_without_duplicates() {
     let t = ResilientTracker::new(quick_store(&proxy.url), &spool_dir).unwrap();
     let name = format!("faults-midrun-{}", mlw_tracking::new_id());
     let exp = t.get_or_create_experiment(&name, &[]).unwrap();
-    let run = t.start_run(&exp, &RunStart { name: Some("midrun".into()), ..Default::default() }).unwrap();
-    t.log_batch(&run, &Batch { params: vec![("lr".into(), "0.1".into())], metrics: points("loss", 0..5), ..Batch::default() }).unwrap();
+    let run = t
+        .start_run(
+            &exp,
+            &RunStart {
+                name: Some("midrun".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    t.log_batch(
+        &run,
+        &Batch {
+            params: vec![("lr".into(), "0.1".into())],
+            metrics: points("loss", 0..5),
+            ..Batch::default()
+        },
+    )
+    .unwrap();
     assert!(!t.is_spooled(&run));
 
     // The server applies the next batch, the answer is lost, and it dies.
     proxy.add_rule("runs/log-batch", Fault::ForwardThenDie, 1);
-    t.log_batch(&run, &Batch { metrics: points("loss", 5..10), ..Batch::default() }).unwrap();
+    t.log_batch(
+        &run,
+        &Batch {
+            metrics: points("loss", 5..10),
+            ..Batch::default()
+        },
+    )
+    .unwrap();
     assert!(t.is_spooled(&run));
-    t.log_batch(&run, &Batch { params: vec![("depth".into(), "6".into())], metrics: points("loss", 10..15), ..Batch::default() }).unwrap();
+    t.log_batch(
+        &run,
+        &Batch {
+            params: vec![("depth".into(), "6".into())],
+            metrics: points("loss", 10..15),
+            ..Batch::default()
+        },
+    )
+    .unwrap();
     std::fs::write(work.path().join("late.txt"), b"written while down").unwrap();
-    t.log_artifact(&run, &work.path().join("late.txt"), "").unwrap();
+    t.log_artifact(&run, &work.path().join("late.txt"), "")
+        .unwrap();
     t.end_run(&run, RunStatus::Finished, None).unwrap();
-    assert!(t.is_spooled(&run), "server still down: the run stays spooled");
+    assert!(
+        t.is_spooled(&run),
+        "server still down: the run stays spooled"
+    );
 
     proxy.set_down(false);
     let report = t.sync().unwrap();
@@ -184,7 +295,13 @@ fn server_dies_mid_run_then_sync_completes_it_without_duplicates() {
     let spool = FileStore::open(&spool_dir).unwrap();
     assert_eq!(spool.get_run(&run).unwrap().status, RunStatus::Finished);
     let mut metrics = BTreeMap::new();
-    metrics.insert("loss", points("loss", 0..15).iter().map(|m| json!([m.step, m.value, m.timestamp_ms])).collect::<Vec<_>>());
+    metrics.insert(
+        "loss",
+        points("loss", 0..15)
+            .iter()
+            .map(|m| json!([m.step, m.value, m.timestamp_ms]))
+            .collect::<Vec<_>>(),
+    );
     let expect = json!({
         "tracking_uri": common::server_url(),
         "experiment_name": name,
@@ -196,4 +313,18 @@ fn server_dies_mid_run_then_sync_completes_it_without_duplicates() {
         "artifacts": {"late.txt": common::sha256(b"written while down")},
     });
     common::verify(&expect, work.path());
+}
+
+#[test]
+fn unanswered_run_create_does_not_create_two_runs() {
+    let proxy = Proxy::start(&common::server_url());
+    let s = quick_store(&proxy.url);
+    let exp = s.get_or_create_experiment(&format!("faults-create-{}", mlw_tracking::new_id()), &[]).unwrap();
+    proxy.add_rule("runs/create", Fault::DropAfterForward, 1);
+    let run = s
+        .start_run(&exp, &RunStart { name: Some("once".into()), start_time_ms: Some(1_700_000_000_123), ..Default::default() })
+        .unwrap();
+    assert_eq!(proxy.count("runs/create"), 1, "the retry must find the run instead of creating it again");
+    let all = s.search_runs(&exp, &Default::default()).unwrap();
+    assert_eq!(all.iter().map(|r| r.run_id.clone()).collect::<Vec<_>>(), vec![run]);
 }

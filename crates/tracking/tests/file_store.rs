@@ -14,7 +14,11 @@ fn full_run_is_read_back_by_mlflow_client() {
     let logged = common::full_run(&store, &uri, dir.path(), "file");
     // The version source is the run's local artifact directory (MLFLOW.md §9).
     let v1 = store.get_model_version(&logged.model_name, "1").unwrap();
-    assert!(v1.source.starts_with("file:///") && v1.source.ends_with("/artifacts/model"), "{}", v1.source);
+    assert!(
+        v1.source.starts_with("file:///") && v1.source.ends_with("/artifacts/model"),
+        "{}",
+        v1.source
+    );
     common::verify(&logged.expect, dir.path());
 }
 
@@ -32,11 +36,29 @@ fn concurrent_writers_do_not_corrupt_the_store() {
             std::thread::spawn(move || {
                 // Each thread opens its own store handle, like another process.
                 let s = FileStore::open(&root).unwrap();
-                let e = s.get_or_create_experiment(&format!("exp-{}", w % 2), &[]).unwrap();
+                let e = s
+                    .get_or_create_experiment(&format!("exp-{}", w % 2), &[])
+                    .unwrap();
                 for i in 0..200 {
-                    s.log_metric(&run, &Metric { key: "m".into(), value: i as f64, timestamp_ms: i, step: w }).unwrap();
+                    s.log_metric(
+                        &run,
+                        &Metric {
+                            key: "m".into(),
+                            value: i as f64,
+                            timestamp_ms: i,
+                            step: w,
+                        },
+                    )
+                    .unwrap();
                 }
-                s.log_batch(&run, &Batch { params: vec![("same".into(), "v".into())], ..Batch::default() }).unwrap();
+                s.log_batch(
+                    &run,
+                    &Batch {
+                        params: vec![("same".into(), "v".into())],
+                        ..Batch::default()
+                    },
+                )
+                .unwrap();
                 e
             })
         })
@@ -62,22 +84,44 @@ fn bad_input_is_rejected_before_writing() {
     let run = store.start_run(&exp, &RunStart::default()).unwrap();
     assert!(matches!(
         store.log_param(&run, "a/../b", "x"),
-        Err(TrackingError::Invalid { what: "param key", .. })
+        Err(TrackingError::Invalid {
+            what: "param key",
+            ..
+        })
     ));
     assert!(matches!(
         store.log_param(&run, "long", &"x".repeat(6001)),
-        Err(TrackingError::Invalid { what: "param value", .. })
+        Err(TrackingError::Invalid {
+            what: "param value",
+            ..
+        })
     ));
-    assert!(!dir.path().join(&exp).join(&run).join("params").join("long").exists());
+    assert!(
+        !dir.path()
+            .join(&exp)
+            .join(&run)
+            .join("params")
+            .join("long")
+            .exists()
+    );
     assert!(matches!(
         store.log_param(&run, "p", "1").and_then(|_| store.log_param(&run, "p", "2")),
         Err(TrackingError::ParamChanged { ref key, .. }) if key == "p"
     ));
-    assert!(matches!(store.get_run("0123"), Err(TrackingError::NotFound { what: "run", .. })));
-    assert!(matches!(store.get_run("../../etc"), Err(TrackingError::NotFound { what: "run", .. })));
+    assert!(matches!(
+        store.get_run("0123"),
+        Err(TrackingError::NotFound { what: "run", .. })
+    ));
+    assert!(matches!(
+        store.get_run("../../etc"),
+        Err(TrackingError::NotFound { what: "run", .. })
+    ));
     assert!(matches!(
         store.create_registered_model("a/b", None, &[]),
-        Err(TrackingError::Invalid { what: "model name", .. })
+        Err(TrackingError::Invalid {
+            what: "model name",
+            ..
+        })
     ));
     store.end_run(&run, RunStatus::Killed, None).unwrap();
     assert_eq!(store.get_run(&run).unwrap().status, RunStatus::Killed);

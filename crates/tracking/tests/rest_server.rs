@@ -27,12 +27,17 @@ fn full_run_is_read_back_by_mlflow_client() {
 #[test]
 fn server_errors_are_typed() {
     let s = store();
-    assert!(matches!(s.get_run("0123456789abcdef0123456789abcdef"), Err(TrackingError::NotFound { what: "run", .. })));
+    assert!(matches!(
+        s.get_run("0123456789abcdef0123456789abcdef"),
+        Err(TrackingError::NotFound { what: "run", .. })
+    ));
     assert!(matches!(
         s.get_model_version_by_alias("no-such-model-xyz", "champion"),
         Err(TrackingError::NotFound { .. })
     ));
-    let exp = s.get_or_create_experiment(&format!("errors-{}", mlw_tracking::new_id()), &[]).unwrap();
+    let exp = s
+        .get_or_create_experiment(&format!("errors-{}", mlw_tracking::new_id()), &[])
+        .unwrap();
     let run = s.start_run(&exp, &RunStart::default()).unwrap();
     s.log_param(&run, "p", "1").unwrap();
     assert!(matches!(
@@ -41,6 +46,12 @@ fn server_errors_are_typed() {
     ));
     // Validation happens before any request.
     let before = s.stats().attempts;
-    assert!(matches!(s.set_tag(&run, "t", &"x".repeat(8001)), Err(TrackingError::Invalid { what: "tag value", .. })));
+    assert!(matches!(
+        s.set_tag(&run, "t", &"x".repeat(8001)),
+        Err(TrackingError::Invalid {
+            what: "tag value",
+            ..
+        })
+    ));
     assert_eq!(s.stats().attempts, before);
 }

@@ -33,7 +33,7 @@ impl DeclaredType {
             DeclaredType::Float => dtype.is_float(),
             DeclaredType::Numeric => dtype.is_primitive_numeric(),
             DeclaredType::Boolean => dtype.is_bool(),
-            DeclaredType::String => dtype.is_string(),
+            DeclaredType::String => dtype.is_string() || dtype.is_categorical() || dtype.is_enum(),
             DeclaredType::Datetime => dtype.is_temporal(),
         }
     }

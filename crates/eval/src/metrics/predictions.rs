@@ -151,7 +151,11 @@ impl Predictions {
             } => Predictions::Classification {
                 y_true: idx.iter().filter_map(|&i| y_true.get(i).copied()).collect(),
                 y_pred: idx.iter().filter_map(|&i| y_pred.get(i).copied()).collect(),
-                proba: proba.as_ref().map(|p| p.select(Axis(0), &idx)),
+                proba: proba.as_ref().map(|p| {
+                    // A hand-built value may hold fewer probability rows than labels.
+                    let rows: Vec<usize> = idx.iter().copied().filter(|&i| i < p.nrows()).collect();
+                    p.select(Axis(0), &rows)
+                }),
             },
             Predictions::Regression { y_true, y_pred } => Predictions::Regression {
                 y_true: idx.iter().filter_map(|&i| y_true.get(i).copied()).collect(),

@@ -59,8 +59,14 @@ pub struct CheckFailure {
 
 impl fmt::Display for CheckFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let task = self.task.map_or("unsupervised".to_string(), |t| t.to_string());
-        write!(f, "{} [{}] {}: {}", self.algorithm, task, self.check, self.detail)
+        let task = self
+            .task
+            .map_or("unsupervised".to_string(), |t| t.to_string());
+        write!(
+            f,
+            "{} [{}] {}: {}",
+            self.algorithm, task, self.check, self.detail
+        )
     }
 }
 
@@ -77,7 +83,10 @@ impl OwnedTarget {
     /// The borrowed form estimators take.
     pub fn view(&self) -> Target<'_> {
         match self {
-            OwnedTarget::Classes(c, n) => Target::Classes { codes: c.view(), n_classes: *n },
+            OwnedTarget::Classes(c, n) => Target::Classes {
+                codes: c.view(),
+                n_classes: *n,
+            },
             OwnedTarget::Real(y) => Target::Real(y.view()),
         }
     }
@@ -93,16 +102,30 @@ impl OwnedTarget {
 /// A seeded learnable data set for `task` (`None`: regression-shaped data
 /// for unsupervised models): features uniform in [-2, 2], the target a
 /// noisy linear function (thresholded into classes).
-pub fn dataset(task: Option<Task>, n_samples: usize, n_features: usize, seed: u64) -> (Array2<f64>, OwnedTarget) {
+pub fn dataset(
+    task: Option<Task>,
+    n_samples: usize,
+    n_features: usize,
+    seed: u64,
+) -> (Array2<f64>, OwnedTarget) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let x = Array2::from_shape_fn((n_samples, n_features), |_| rng.random::<f64>() * 4.0 - 2.0);
     let beta = Array1::from_iter((0..n_features).map(|j| 1.0 / (1.0 + j as f64)));
     let score = x.dot(&beta) + Array1::from_shape_fn(n_samples, |_| rng.random::<f64>() - 0.5);
     let y = match task {
         Some(Task::Binary) => OwnedTarget::Classes(score.mapv(|s| usize::from(s > 0.0)), 2),
-        Some(Task::Multiclass) => {
-            OwnedTarget::Classes(score.mapv(|s| if s < -0.5 { 0 } else if s < 0.5 { 1 } else { 2 }), 3)
-        }
+        Some(Task::Multiclass) => OwnedTarget::Classes(
+            score.mapv(|s| {
+                if s < -0.5 {
+                    0
+                } else if s < 0.5 {
+                    1
+                } else {
+                    2
+                }
+            }),
+            3,
+        ),
         Some(Task::Regression) | None => OwnedTarget::Real(score),
     };
     (x, y)
@@ -128,7 +151,11 @@ pub fn check_factory(factory: &dyn EstimatorFactory, registry: &Registry) -> Vec
     };
     let mut out = Vec::new();
     for task in tasks {
-        let mut c = Checker { algorithm: factory.algorithm().to_string(), task, failures: Vec::new() };
+        let mut c = Checker {
+            algorithm: factory.algorithm().to_string(),
+            task,
+            failures: Vec::new(),
+        };
         match factory.build(task.unwrap_or(Task::Regression), &ParamMap::new()) {
             Ok(est) => c.run(est.as_ref(), registry),
             Err(e) => c.fail("build", format!("default parameters refused: {e}")),
@@ -139,8 +166,16 @@ pub fn check_factory(factory: &dyn EstimatorFactory, registry: &Registry) -> Vec
 }
 
 /// Runs every check on one estimator built for `task`.
-pub fn check_estimator(estimator: &dyn Estimator, task: Option<Task>, registry: &Registry) -> Vec<CheckFailure> {
-    let mut c = Checker { algorithm: estimator.algorithm().to_string(), task, failures: Vec::new() };
+pub fn check_estimator(
+    estimator: &dyn Estimator,
+    task: Option<Task>,
+    registry: &Registry,
+) -> Vec<CheckFailure> {
+    let mut c = Checker {
+        algorithm: estimator.algorithm().to_string(),
+        task,
+        failures: Vec::new(),
+    };
     c.run(estimator, registry);
     c.failures
 }
@@ -164,7 +199,11 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     })
 }
 
-fn fit(est: &dyn Estimator, x: &Array2<f64>, y: &OwnedTarget) -> Result<Result<Fitted, ModelError>, String> {
+fn fit(
+    est: &dyn Estimator,
+    x: &Array2<f64>,
+    y: &OwnedTarget,
+) -> Result<Result<Fitted, ModelError>, String> {
     guarded(|| est.fit(&TrainSet::new(x.view(), y.view())))
 }
 
@@ -200,27 +239,51 @@ impl Checker {
         io::single_class_and_sample(self, est, &x, &y);
     }
 
-    fn fit_idempotent(&mut self, est: &dyn Estimator, x: &Array2<f64>, y: &OwnedTarget, first: &dyn FittedEstimator) {
+    fn fit_idempotent(
+        &mut self,
+        est: &dyn Estimator,
+        x: &Array2<f64>,
+        y: &OwnedTarget,
+        first: &dyn FittedEstimator,
+    ) {
         match (fit(est, x, y), first.to_serialized()) {
             (Ok(Ok(second)), Ok(a)) => match second.to_serialized() {
                 Ok(b) if a == b => {}
-                Ok(_) => self.fail("fit_idempotent", "two fits on the same data serialize differently"),
+                Ok(_) => self.fail(
+                    "fit_idempotent",
+                    "two fits on the same data serialize differently",
+                ),
                 Err(e) => self.fail("fit_idempotent", format!("to_serialized failed: {e}")),
             },
-            (r, s) => self.fail("fit_idempotent", format!("second fit or serialization failed: {:?} / {:?}", r.map(|r| r.err()), s.err())),
+            (r, s) => self.fail(
+                "fit_idempotent",
+                format!(
+                    "second fit or serialization failed: {:?} / {:?}",
+                    r.map(|r| r.err()),
+                    s.err()
+                ),
+            ),
         }
     }
 
     fn predict_output(&mut self, model: &dyn FittedEstimator, x: &Array2<f64>) {
         match guarded(|| model.predict(x.view())) {
             Ok(Ok(p)) if p.len() == x.nrows() && p.iter().all(|v| v.is_finite()) => {
-                if let Some(k) = model.n_classes() {
-                    if p.iter().any(|v| *v < 0.0 || *v >= k as f64 || v.fract() != 0.0) {
-                        self.fail("predict_output", "a predicted class code is out of range");
-                    }
+                let k = model.n_classes().map_or(f64::INFINITY, |k| k as f64);
+                if model.n_classes().is_some()
+                    && p.iter().any(|v| *v < 0.0 || *v >= k || v.fract() != 0.0)
+                {
+                    self.fail("predict_output", "a predicted class code is out of range");
                 }
             }
-            Ok(Ok(p)) => self.fail("predict_output", format!("{} predictions for {} rows, or non-finite", p.len(), x.nrows())),
+            Ok(Ok(p)) => self.fail(
+                "predict_output",
+                format!(
+                    "{} predictions for {} rows, or non-finite",
+                    p.len(),
+                    x.nrows()
+                ),
+            ),
             Ok(Err(e)) => self.fail("predict_output", format!("predict failed: {e}")),
             Err(p) => self.fail("predict_output", p),
         }
@@ -230,21 +293,41 @@ impl Checker {
             (true, Ok(Ok(p))) => {
                 let k = model.n_classes().unwrap_or(0);
                 if p.dim() != (x.nrows(), k) {
-                    self.fail("predict_output", format!("predict_proba shape {:?}, expected ({}, {k})", p.dim(), x.nrows()));
+                    self.fail(
+                        "predict_output",
+                        format!(
+                            "predict_proba shape {:?}, expected ({}, {k})",
+                            p.dim(),
+                            x.nrows()
+                        ),
+                    );
                 } else if p.iter().any(|v| !(0.0..=1.0).contains(v))
                     || p.outer_iter().any(|r| (r.sum() - 1.0).abs() > 1e-9)
                 {
-                    self.fail("predict_output", "probability rows are not in [0, 1] or do not sum to 1");
+                    self.fail(
+                        "predict_output",
+                        "probability rows are not in [0, 1] or do not sum to 1",
+                    );
                 }
             }
             (true, Ok(Err(e))) => self.fail("predict_output", format!("predict_proba failed: {e}")),
-            (false, Ok(Ok(_))) => self.fail("predict_output", "a non-classifier returned probabilities"),
+            (false, Ok(Ok(_))) => {
+                self.fail("predict_output", "a non-classifier returned probabilities")
+            }
             (false, Ok(Err(ModelError::NotProbabilistic { .. }))) => {}
-            (false, Ok(Err(e))) => self.fail("predict_output", format!("expected NotProbabilistic, got {e}")),
+            (false, Ok(Err(e))) => self.fail(
+                "predict_output",
+                format!("expected NotProbabilistic, got {e}"),
+            ),
         }
     }
 
-    fn serde_round_trip(&mut self, model: &dyn FittedEstimator, registry: &Registry, x: &Array2<f64>) {
+    fn serde_round_trip(
+        &mut self,
+        model: &dyn FittedEstimator,
+        registry: &Registry,
+        x: &Array2<f64>,
+    ) {
         let back = guarded(|| -> Result<Fitted, String> {
             let s = model.to_serialized().map_err(|e| e.to_string())?;
             let json = serde_json::to_string(&s).map_err(|e| e.to_string())?;
@@ -259,14 +342,25 @@ impl Checker {
         let same = guarded(|| {
             let p = model.predict(x.view()).ok() == back.predict(x.view()).ok();
             let q = model.predict_proba(x.view()).ok() == back.predict_proba(x.view()).ok();
-            p && q && model.n_features() == back.n_features() && model.n_classes() == back.n_classes()
+            p && q
+                && model.n_features() == back.n_features()
+                && model.n_classes() == back.n_classes()
         });
         if same != Ok(true) {
-            self.fail("serde_round_trip", "the reloaded model predicts differently");
+            self.fail(
+                "serde_round_trip",
+                "the reloaded model predicts differently",
+            );
         }
     }
 
-    fn row_order(&mut self, est: &dyn Estimator, x: &Array2<f64>, y: &OwnedTarget, model: &dyn FittedEstimator) {
+    fn row_order(
+        &mut self,
+        est: &dyn Estimator,
+        x: &Array2<f64>,
+        y: &OwnedTarget,
+        model: &dyn FittedEstimator,
+    ) {
         let mut rows: Vec<usize> = (0..x.nrows()).collect();
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         for i in (1..rows.len()).rev() {
@@ -277,7 +371,10 @@ impl Checker {
             return self.fail("row_order", "fit on shuffled rows failed");
         };
         let close = |a: &Array2<f64>, b: &Array2<f64>| {
-            a.dim() == b.dim() && a.iter().zip(b.iter()).all(|(u, v)| (u - v).abs() <= 1e-6 * (1.0 + u.abs()))
+            a.dim() == b.dim()
+                && a.iter()
+                    .zip(b.iter())
+                    .all(|(u, v)| (u - v).abs() <= 1e-6 * (1.0 + u.abs()))
         };
         let ok = guarded(|| {
             let (a, b) = (model.predict(x.view()), shuffled.predict(x.view()));
@@ -285,7 +382,10 @@ impl Checker {
                 (Ok(a), Ok(b)) => close(&a.insert_axis(Axis(1)), &b.insert_axis(Axis(1))),
                 _ => false,
             };
-            let proba_ok = match (model.predict_proba(x.view()), shuffled.predict_proba(x.view())) {
+            let proba_ok = match (
+                model.predict_proba(x.view()),
+                shuffled.predict_proba(x.view()),
+            ) {
                 (Ok(a), Ok(b)) => close(&a, &b),
                 (Err(_), Err(_)) => true,
                 _ => false,
@@ -293,8 +393,10 @@ impl Checker {
             pred_ok && proba_ok
         });
         if ok != Ok(true) {
-            self.fail("row_order", "shuffling the training rows changed the predictions");
+            self.fail(
+                "row_order",
+                "shuffling the training rows changed the predictions",
+            );
         }
     }
 }
-

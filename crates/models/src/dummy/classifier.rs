@@ -85,7 +85,10 @@ impl DummyClassifierParams {
     pub fn from_param_map(map: &ParamMap) -> Result<Self, ModelError> {
         let r = ParamReader::new(ALGORITHM, map, &["strategy", "seed"])?;
         let mut p = Self::new();
-        if let Some(s) = r.choice("strategy", &["prior", "most_frequent", "stratified", "uniform"])? {
+        if let Some(s) = r.choice(
+            "strategy",
+            &["prior", "most_frequent", "stratified", "uniform"],
+        )? {
             p.strategy = match s {
                 "most_frequent" => DummyClassifierStrategy::MostFrequent,
                 "stratified" => DummyClassifierStrategy::Stratified,
@@ -138,7 +141,10 @@ impl Estimator for DummyClassifierParams {
     }
 
     fn row_order_invariant(&self) -> bool {
-        matches!(self.strategy, DummyClassifierStrategy::Prior | DummyClassifierStrategy::MostFrequent)
+        matches!(
+            self.strategy,
+            DummyClassifierStrategy::Prior | DummyClassifierStrategy::MostFrequent
+        )
     }
 }
 
@@ -280,15 +286,28 @@ mod tests {
     fn fit(strategy: DummyClassifierStrategy, seed: u64) -> FittedDummyClassifier {
         let x = Array2::zeros((4, 1));
         let y = array![0usize, 2, 2, 2];
-        let set = TrainSet::new(x.view(), Target::Classes { codes: y.view(), n_classes: 3 });
-        DummyClassifierParams::new().with_strategy(strategy).with_seed(seed).fit_typed(&set).unwrap()
+        let set = TrainSet::new(
+            x.view(),
+            Target::Classes {
+                codes: y.view(),
+                n_classes: 3,
+            },
+        );
+        DummyClassifierParams::new()
+            .with_strategy(strategy)
+            .with_seed(seed)
+            .fit_typed(&set)
+            .unwrap()
     }
 
     #[test]
     fn prior_gives_frequencies_and_mode() {
         let m = fit(DummyClassifierStrategy::Prior, 0);
         let x = Array2::zeros((2, 1));
-        assert_eq!(m.predict_proba(x.view()).unwrap().row(0).to_vec(), vec![0.25, 0.0, 0.75]);
+        assert_eq!(
+            m.predict_proba(x.view()).unwrap().row(0).to_vec(),
+            vec![0.25, 0.0, 0.75]
+        );
         assert_eq!(m.predict(x.view()).unwrap(), array![2.0, 2.0]);
     }
 
@@ -323,7 +342,10 @@ mod tests {
         let set = TrainSet::new(x.view(), Target::Real(y.view()));
         assert!(matches!(
             DummyClassifierParams::new().fit_typed(&set),
-            Err(ModelError::WrongTarget { expected: "class", .. })
+            Err(ModelError::WrongTarget {
+                expected: "class",
+                ..
+            })
         ));
     }
 }

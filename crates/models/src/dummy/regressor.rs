@@ -91,7 +91,11 @@ impl DummyRegressorParams {
     /// [`ModelError::InvalidParam`] for a quantile outside [0, 1].
     pub fn check(&self) -> Result<(), ModelError> {
         if !(0.0..=1.0).contains(&self.quantile) {
-            return Err(invalid_param(ALGORITHM, "quantile", format!("{} is not in [0, 1]", self.quantile)));
+            return Err(invalid_param(
+                ALGORITHM,
+                "quantile",
+                format!("{} is not in [0, 1]", self.quantile),
+            ));
         }
         Ok(())
     }
@@ -128,7 +132,9 @@ impl DummyRegressorParams {
         let w = sample_weights(data)?;
         let constant = match self.strategy {
             DummyRegressorStrategy::Mean => y.dot(&w) / w.sum(),
-            DummyRegressorStrategy::Median => quantile(y, data.sample_weight.map(|_| w.view()), 0.5),
+            DummyRegressorStrategy::Median => {
+                quantile(y, data.sample_weight.map(|_| w.view()), 0.5)
+            }
             DummyRegressorStrategy::Quantile => {
                 quantile(y, data.sample_weight.map(|_| w.view()), self.quantile)
             }
@@ -255,7 +261,9 @@ impl EstimatorFactory for DummyRegressorFactory {
     fn deserialize(&self, m: &SerializedModel) -> Result<Box<dyn FittedEstimator>, ModelError> {
         let s: FittedDummyRegressor = m.state_as(ALGORITHM, FORMAT_VERSION)?;
         if !s.constant.is_finite() {
-            return Err(ModelError::InvalidInput(format!("{ALGORITHM}: constant is not finite")));
+            return Err(ModelError::InvalidInput(format!(
+                "{ALGORITHM}: constant is not finite"
+            )));
         }
         Ok(Box::new(s))
     }
@@ -281,6 +289,8 @@ mod tests {
     #[test]
     fn quantile_out_of_range_is_named() {
         let p = DummyRegressorParams::new().with_quantile(1.5);
-        assert!(matches!(p.check(), Err(ModelError::InvalidParam { ref name, .. }) if name == "quantile"));
+        assert!(
+            matches!(p.check(), Err(ModelError::InvalidParam { ref name, .. }) if name == "quantile")
+        );
     }
 }

@@ -29,7 +29,7 @@ mod params;
 mod tests;
 
 pub use model::{FORMAT_VERSION, FittedRandomForest};
-pub use params::{EXTRA_TREES, ForestKind, RANDOM_FOREST, RandomForestParams};
+pub use params::{EXTRA_TREES, ForestKind, MAX_ESTIMATORS, RANDOM_FOREST, RandomForestParams};
 
 use crate::error::ModelError;
 use crate::registry::EstimatorFactory;

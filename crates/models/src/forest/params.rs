@@ -10,6 +10,10 @@ pub const RANDOM_FOREST: &str = "random_forest";
 /// Registry name of extremely randomized trees.
 pub const EXTRA_TREES: &str = "extra_trees";
 
+/// The largest accepted `n_estimators` (a bound so that a typo cannot
+/// ask for an allocation that aborts the process).
+pub const MAX_ESTIMATORS: usize = 100_000;
+
 /// Which ensemble: the trees' splitter and the default of `bootstrap`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -35,7 +39,7 @@ impl ForestKind {
 ///
 /// | name | default | range | meaning |
 /// |---|---|---|---|
-/// | `n_estimators` | 100 | ≥ 1 | trees |
+/// | `n_estimators` | 100 | 1..=100000 | trees |
 /// | `criterion` | by task | `gini`, `entropy`, `squared_error` | as [`DecisionTreeParams`] |
 /// | `max_depth` | none | ≥ 1, or `"none"` | depth limit |
 /// | `min_samples_split` | 2 | ≥ 2 | rows a node needs to be split |
@@ -225,8 +229,12 @@ impl RandomForestParams {
     /// or `oob_score` without `bootstrap`.
     pub fn check(&self) -> Result<(), ModelError> {
         let alg = self.kind.algorithm();
-        if self.n_estimators < 1 {
-            return Err(invalid(alg, "n_estimators", "must be ≥ 1".into()));
+        if !(1..=MAX_ESTIMATORS).contains(&self.n_estimators) {
+            return Err(invalid(
+                alg,
+                "n_estimators",
+                format!("{} not in 1..={MAX_ESTIMATORS}", self.n_estimators),
+            ));
         }
         self.tree_params().check(alg)?;
         if self.oob_score && !self.bootstrap {

@@ -153,6 +153,7 @@ fn param_map_parses_and_names_bad_parameters() {
     assert!(!p.bootstrap);
     for (name, value) in [
         ("n_estimators", Int(0)),
+        ("n_estimators", Int(1_000_000_000_000)),
         ("bootstrap", Int(1)),
         ("splitter", Str("best".into())),
         ("min_samples_leaf", Int(0)),

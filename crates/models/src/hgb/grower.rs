@@ -5,6 +5,7 @@ use super::binning::{BinMapper, BinnedMatrix, MISSING_BIN};
 use super::histogram::Histogram;
 use super::split::{NodeStats, SplitInfo, SplitRules, find_best_split, leaf_value};
 use super::tree::{Node, Tree};
+use rayon::prelude::*;
 
 /// Gradients and hessians of one tree: entry `r * stride + offset` belongs
 /// to row `r`.
@@ -55,6 +56,29 @@ pub struct GrownTree {
     pub splits: Vec<(usize, f64)>,
 }
 
+/// Nodes with fewer rows are partitioned on one thread.
+const PAR_MIN_ROWS: usize = 1 << 15;
+/// Rows per parallel task when gathering gradients.
+const GATHER_CHUNK: usize = 1 << 14;
+
+/// Stable in-place partition: rows for which `left` holds first. Returns
+/// their count.
+fn stable_partition(rows: &mut [u32], scratch: &mut Vec<u32>, left: impl Fn(u32) -> bool) -> usize {
+    scratch.clear();
+    let mut l = 0;
+    for k in 0..rows.len() {
+        let r = rows[k];
+        if left(r) {
+            rows[l] = r;
+            l += 1;
+        } else {
+            scratch.push(r);
+        }
+    }
+    rows[l..].copy_from_slice(scratch);
+    l
+}
+
 struct Candidate {
     node: usize,
     start: usize,
@@ -100,18 +124,25 @@ impl<'a> Grower<'a> {
 
     fn build_hist(&mut self, rows: &[u32], grads: &GradView<'_>, active: &[bool]) -> Histogram {
         let identity = rows.len() == self.bins.n_rows();
-        self.og.clear();
-        self.oh.clear();
-        let (s, o) = (grads.stride, grads.offset);
-        self.og.extend(
-            rows.iter()
-                .map(|&r| grads.g.get(r as usize * s + o).copied().unwrap_or(0.0)),
-        );
-        self.oh.extend(
-            rows.iter()
-                .map(|&r| grads.h.get(r as usize * s + o).copied().unwrap_or(0.0)),
-        );
         let mut hist = self.take_hist();
+        if identity && grads.stride == 1 {
+            hist.build(self.bins, active, rows, grads.g, grads.h, true);
+            return hist;
+        }
+        let (s, o) = (grads.stride, grads.offset);
+        self.og.resize(rows.len(), 0.0);
+        self.oh.resize(rows.len(), 0.0);
+        self.og
+            .par_chunks_mut(GATHER_CHUNK)
+            .zip(self.oh.par_chunks_mut(GATHER_CHUNK))
+            .zip(rows.par_chunks(GATHER_CHUNK))
+            .for_each(|((og, oh), rs)| {
+                for ((g, h), &r) in og.iter_mut().zip(oh.iter_mut()).zip(rs) {
+                    let i = r as usize * s + o;
+                    *g = grads.g.get(i).copied().unwrap_or(0.0);
+                    *h = grads.h.get(i).copied().unwrap_or(0.0);
+                }
+            });
         hist.build(self.bins, active, rows, &self.og, &self.oh, identity);
         hist
     }
@@ -119,32 +150,47 @@ impl<'a> Grower<'a> {
     fn can_split(&self, c: &Candidate, rules: &GrowRules) -> bool {
         rules.max_depth.is_none_or(|d| c.depth < d)
             && c.stats.n >= 2 * rules.split.min_samples_leaf
-            && c.stats.h >= 2.0 * rules.split.min_hessian
+            && c.stats.h >= rules.split.min_hessian
     }
 
     /// Partitions `rows` stably by `split`: rows going left first. Returns
     /// how many go left.
     pub fn partition(&mut self, rows: &mut [u32], split: &SplitInfo) -> usize {
         let col = self.bins.col(split.feature);
-        self.scratch.clear();
-        let mut l = 0;
-        for k in 0..rows.len() {
-            let r = rows[k];
+        let goes_left = |r: u32| {
             let b = col.get(r as usize).copied().unwrap_or(MISSING_BIN);
-            let go_left = if b == MISSING_BIN {
+            if b == MISSING_BIN {
                 split.missing_left
             } else {
                 b <= split.bin
-            };
-            if go_left {
-                rows[l] = r;
-                l += 1;
-            } else {
-                self.scratch.push(r);
             }
+        };
+        if rows.len() < PAR_MIN_ROWS {
+            return stable_partition(rows, &mut self.scratch, goes_left);
         }
-        rows[l..].copy_from_slice(&self.scratch);
-        l
+        // Each chunk is partitioned stably on its own, then the left parts
+        // and the right parts are concatenated in chunk order: the stable
+        // partition is unique, so the result does not depend on the chunking.
+        let chunk = rows.len().div_ceil(4 * rayon::current_num_threads().max(1));
+        let counts: Vec<usize> = rows
+            .par_chunks_mut(chunk)
+            .map(|c| {
+                let mut scratch = Vec::new();
+                stable_partition(c, &mut scratch, goes_left)
+            })
+            .collect();
+        let n_left: usize = counts.iter().sum();
+        self.scratch.clear();
+        self.scratch.resize(rows.len(), 0);
+        let (mut l, mut r) = (0, n_left);
+        for (c, &nl) in rows.chunks(chunk).zip(&counts) {
+            self.scratch[l..l + nl].copy_from_slice(&c[..nl]);
+            self.scratch[r..r + c.len() - nl].copy_from_slice(&c[nl..]);
+            l += nl;
+            r += c.len() - nl;
+        }
+        rows.copy_from_slice(&self.scratch);
+        n_left
     }
 
     /// Grows one tree on `rows` (sorted row indices; partitioned in place so

@@ -111,18 +111,19 @@ impl LossFn {
         match self {
             LossFn::Binary => {
                 let z = raw.first().copied().unwrap_or(0.0);
-                let p = 1.0 / (1.0 + (-z).exp());
+                // One exponential serves both the sigmoid and the loss
+                // log(1 + e^z) - y z = max(z, 0) + log(1 + e^-|z|) - y z.
+                let e = (-z.abs()).exp();
+                let p = if z >= 0.0 {
+                    1.0 / (1.0 + e)
+                } else {
+                    e / (1.0 + e)
+                };
                 if let Some((g, h)) = out {
                     g[0] = (p - y) as f32;
                     h[0] = (p * (1.0 - p)).max(1e-16) as f32;
                 }
-                // log(1 + e^z) - y z, computed stably.
-                let softplus = if z > 0.0 {
-                    z + (-z).exp().ln_1p()
-                } else {
-                    z.exp().ln_1p()
-                };
-                softplus - y * z
+                z.max(0.0) + e.ln_1p() - y * z
             }
             LossFn::Multiclass(_) => {
                 let m = raw.iter().copied().fold(f64::NEG_INFINITY, f64::max);

@@ -158,7 +158,9 @@ impl FittedHgb {
         if k != expected_k || self.baseline.len() != k {
             return Err(bad("trees_per_iteration / baseline do not match n_classes"));
         }
-        if !self.trees.len().is_multiple_of(k) || !self.trees.iter().all(|t| t.is_valid(self.n_features)) {
+        if !self.trees.len().is_multiple_of(k)
+            || !self.trees.iter().all(|t| t.is_valid(self.n_features))
+        {
             return Err(bad("malformed trees"));
         }
         if self.loss.is_classification() != self.n_classes.is_some() {

@@ -44,7 +44,8 @@ pub(super) fn assign(x: ArrayView2<'_, f64>, centers: &Array2<f64>) -> (Vec<usiz
 
 /// Index of the first cumulative sum reaching `target` (numpy `searchsorted`, left).
 fn search(cum: &[f64], target: f64) -> usize {
-    cum.partition_point(|&c| c < target).min(cum.len().saturating_sub(1))
+    cum.partition_point(|&c| c < target)
+        .min(cum.len().saturating_sub(1))
 }
 
 /// Greedy k-means++: each new centre is the best of `2 + ln k` candidates
@@ -58,7 +59,13 @@ pub(super) fn kmeans_plus_plus(
     let (n, p) = x.dim();
     let mut centers = Array2::zeros((k, p));
     let n_trials = 2 + (k as f64).ln().floor() as usize;
-    let cum_w: Vec<f64> = w.iter().scan(0.0, |acc, v| { *acc += v; Some(*acc) }).collect();
+    let cum_w: Vec<f64> = w
+        .iter()
+        .scan(0.0, |acc, v| {
+            *acc += v;
+            Some(*acc)
+        })
+        .collect();
     let first = search(&cum_w, rng.random::<f64>() * w.sum());
     centers.row_mut(0).assign(&x.row(first));
     let mut closest: Vec<f64> = (0..n).map(|i| sq_dist(x.row(i), x.row(first))).collect();
@@ -67,12 +74,17 @@ pub(super) fn kmeans_plus_plus(
         let cum: Vec<f64> = closest
             .iter()
             .zip(w.iter())
-            .scan(0.0, |acc, (d, w)| { *acc += d * w; Some(*acc) })
+            .scan(0.0, |acc, (d, w)| {
+                *acc += d * w;
+                Some(*acc)
+            })
             .collect();
         let mut best: Option<(usize, f64, Vec<f64>)> = None;
         for _ in 0..n_trials {
             let cand = search(&cum, rng.random::<f64>() * pot);
-            let dist: Vec<f64> = (0..n).map(|i| closest[i].min(sq_dist(x.row(i), x.row(cand)))).collect();
+            let dist: Vec<f64> = (0..n)
+                .map(|i| closest[i].min(sq_dist(x.row(i), x.row(cand))))
+                .collect();
             let cand_pot: f64 = dist.iter().zip(w.iter()).map(|(d, w)| d * w).sum();
             if best.as_ref().is_none_or(|b| cand_pot < b.1) {
                 best = Some((cand, cand_pot, dist));
@@ -88,7 +100,13 @@ pub(super) fn kmeans_plus_plus(
 }
 
 /// Lloyd iterations from `centers`.
-pub(super) fn lloyd(x: ArrayView2<'_, f64>, w: &Array1<f64>, mut centers: Array2<f64>, max_iter: usize, tol: f64) -> Run {
+pub(super) fn lloyd(
+    x: ArrayView2<'_, f64>,
+    w: &Array1<f64>,
+    mut centers: Array2<f64>,
+    max_iter: usize,
+    tol: f64,
+) -> Run {
     let (k, p) = centers.dim();
     let mut labels: Option<Vec<usize>> = None;
     let mut n_iter = 0;
@@ -103,18 +121,19 @@ pub(super) fn lloyd(x: ArrayView2<'_, f64>, w: &Array1<f64>, mut centers: Array2
         }
         let mut new_centers = centers.clone();
         let mut taken: Vec<usize> = Vec::new();
-        for c in 0..k {
-            if weight[c] > 0.0 {
-                new_centers.row_mut(c).assign(&(&sums.row(c) / weight[c]));
+        for (c, &wc) in weight.iter().enumerate() {
+            if wc > 0.0 {
+                new_centers.row_mut(c).assign(&(&sums.row(c) / wc));
             } else {
                 // Empty cluster: move it onto the row farthest from its centre
                 // (scikit-learn's relocation), one distinct row per empty cluster.
-                let far = (0..x.nrows())
-                    .filter(|i| !taken.contains(i))
-                    .fold(None::<(usize, f64)>, |b, i| match b {
+                let far = (0..x.nrows()).filter(|i| !taken.contains(i)).fold(
+                    None::<(usize, f64)>,
+                    |b, i| match b {
                         Some((_, d)) if d >= dist[i] => b,
                         _ => Some((i, dist[i])),
-                    });
+                    },
+                );
                 if let Some((i, _)) = far {
                     new_centers.row_mut(c).assign(&x.row(i));
                     taken.push(i);
@@ -131,7 +150,11 @@ pub(super) fn lloyd(x: ArrayView2<'_, f64>, w: &Array1<f64>, mut centers: Array2
     }
     let (labels, dist) = assign(x, &centers);
     let inertia = labels.iter().enumerate().map(|(i, _)| w[i] * dist[i]).sum();
-    Run { centers, inertia, n_iter }
+    Run {
+        centers,
+        inertia,
+        n_iter,
+    }
 }
 
 #[cfg(test)]
@@ -142,7 +165,14 @@ mod tests {
 
     #[test]
     fn separated_blobs_are_found() {
-        let x = array![[0.0, 0.0], [0.2, 0.1], [5.0, 5.0], [5.1, 4.9], [10.0, 0.0], [10.2, 0.1]];
+        let x = array![
+            [0.0, 0.0],
+            [0.2, 0.1],
+            [5.0, 5.0],
+            [5.1, 4.9],
+            [10.0, 0.0],
+            [10.2, 0.1]
+        ];
         let w = Array1::ones(6);
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let init = kmeans_plus_plus(x.view(), &w, 3, &mut rng);

@@ -66,7 +66,13 @@ pub struct KMeansParams {
 
 impl Default for KMeansParams {
     fn default() -> Self {
-        KMeansParams { n_clusters: 8, n_init: 1, max_iter: 300, tol: 1e-4, seed: 0 }
+        KMeansParams {
+            n_clusters: 8,
+            n_init: 1,
+            max_iter: 300,
+            tol: 1e-4,
+            seed: 0,
+        }
     }
 }
 
@@ -111,13 +117,21 @@ impl KMeansParams {
     /// # Errors
     /// [`ModelError::InvalidParam`] naming the parameter.
     pub fn check(&self) -> Result<(), ModelError> {
-        for (name, v) in [("n_clusters", self.n_clusters), ("n_init", self.n_init), ("max_iter", self.max_iter)] {
+        for (name, v) in [
+            ("n_clusters", self.n_clusters),
+            ("n_init", self.n_init),
+            ("max_iter", self.max_iter),
+        ] {
             if v == 0 {
                 return Err(invalid_param(ALGORITHM, name, "must be >= 1"));
             }
         }
         if !(self.tol.is_finite() && self.tol >= 0.0) {
-            return Err(invalid_param(ALGORITHM, "tol", format!("{} must be finite and >= 0", self.tol)));
+            return Err(invalid_param(
+                ALGORITHM,
+                "tol",
+                format!("{} must be finite and >= 0", self.tol),
+            ));
         }
         Ok(())
     }
@@ -127,7 +141,11 @@ impl KMeansParams {
     /// # Errors
     /// [`ModelError::InvalidParam`] naming the parameter.
     pub fn from_param_map(map: &ParamMap) -> Result<Self, ModelError> {
-        let r = ParamReader::new(ALGORITHM, map, &["n_clusters", "n_init", "max_iter", "tol", "seed"])?;
+        let r = ParamReader::new(
+            ALGORITHM,
+            map,
+            &["n_clusters", "n_init", "max_iter", "tol", "seed"],
+        )?;
         let d = Self::default();
         let p = KMeansParams {
             n_clusters: r.usize("n_clusters")?.unwrap_or(d.n_clusters),
@@ -168,7 +186,11 @@ impl KMeansParams {
             }
         }
         let best = best.ok_or_else(|| invalid_param(ALGORITHM, "n_init", "must be >= 1"))?;
-        Ok(FittedKMeans { centers: best.centers, inertia: best.inertia, n_iter: best.n_iter })
+        Ok(FittedKMeans {
+            centers: best.centers,
+            inertia: best.inertia,
+            n_iter: best.n_iter,
+        })
     }
 }
 
@@ -227,7 +249,9 @@ impl FittedEstimator for FittedKMeans {
     }
 
     fn predict_proba(&self, _x: ArrayView2<'_, f64>) -> Result<Array2<f64>, ModelError> {
-        Err(ModelError::NotProbabilistic { algorithm: ALGORITHM.to_string() })
+        Err(ModelError::NotProbabilistic {
+            algorithm: ALGORITHM.to_string(),
+        })
     }
 
     fn to_serialized(&self) -> Result<SerializedModel, ModelError> {
@@ -254,8 +278,13 @@ impl EstimatorFactory for KMeansFactory {
 
     fn deserialize(&self, m: &SerializedModel) -> Result<Box<dyn FittedEstimator>, ModelError> {
         let s: FittedKMeans = m.state_as(ALGORITHM, FORMAT_VERSION)?;
-        if s.centers.nrows() == 0 || s.centers.ncols() == 0 || s.centers.iter().any(|v| !v.is_finite()) {
-            return Err(ModelError::InvalidInput(format!("{ALGORITHM}: stored centres are empty or not finite")));
+        if s.centers.nrows() == 0
+            || s.centers.ncols() == 0
+            || s.centers.iter().any(|v| !v.is_finite())
+        {
+            return Err(ModelError::InvalidInput(format!(
+                "{ALGORITHM}: stored centres are empty or not finite"
+            )));
         }
         Ok(Box::new(s))
     }
@@ -271,8 +300,17 @@ mod tests {
     fn more_clusters_than_rows_is_typed() {
         let x = array![[0.0], [1.0]];
         let y = array![0.0, 0.0];
-        let r = KMeansParams::new().with_n_clusters(3).fit_typed(&TrainSet::new(x.view(), Target::Real(y.view())));
-        assert!(matches!(r, Err(ModelError::TooFewSamples { n_samples: 2, required: 3, .. })));
+        let r = KMeansParams::new()
+            .with_n_clusters(3)
+            .fit_typed(&TrainSet::new(x.view(), Target::Real(y.view())));
+        assert!(matches!(
+            r,
+            Err(ModelError::TooFewSamples {
+                n_samples: 2,
+                required: 3,
+                ..
+            })
+        ));
     }
 
     #[test]

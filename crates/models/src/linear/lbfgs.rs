@@ -51,24 +51,36 @@ where
     let d0 = diag.unwrap_or(&ones);
     let mut gamma = 1.0;
     if inf_norm(&cur.g) <= gtol {
-        return Minimum { x: cur.x, n_iter: 0, converged: true };
+        return Minimum {
+            x: cur.x,
+            n_iter: 0,
+            converged: true,
+        };
     }
     for iter in 1..=max_iter {
         let mut dir = two_loop(&cur.g, &memory, d0, gamma);
         let mut slope = cur.g.dot(&dir);
-        if !(slope < 0.0) || !slope.is_finite() {
+        if slope >= 0.0 || !slope.is_finite() {
             memory.clear();
             dir = -(d0 * &cur.g);
             slope = cur.g.dot(&dir);
         }
         let step0 = if memory.is_empty() {
             let norm = dir.dot(&dir).sqrt();
-            if norm > 0.0 { (1.0 / norm).min(1.0) } else { 1.0 }
+            if norm > 0.0 {
+                (1.0 / norm).min(1.0)
+            } else {
+                1.0
+            }
         } else {
             1.0
         };
         let Some(next) = line_search(&mut fg, &cur, &dir, slope, step0) else {
-            return Minimum { x: cur.x, n_iter: iter, converged: false };
+            return Minimum {
+                x: cur.x,
+                n_iter: iter,
+                converged: false,
+            };
         };
         let s = &next.x - &cur.x;
         let y = &next.g - &cur.g;
@@ -84,10 +96,18 @@ where
         let rel = (cur.f - next.f) / cur.f.abs().max(next.f.abs()).max(1.0);
         cur = next;
         if inf_norm(&cur.g) <= gtol || rel <= 64.0 * f64::EPSILON {
-            return Minimum { x: cur.x, n_iter: iter, converged: true };
+            return Minimum {
+                x: cur.x,
+                n_iter: iter,
+                converged: true,
+            };
         }
     }
-    Minimum { x: cur.x, n_iter: max_iter, converged: false }
+    Minimum {
+        x: cur.x,
+        n_iter: max_iter,
+        converged: false,
+    }
 }
 
 fn inf_norm(v: &Array1<f64>) -> f64 {
@@ -130,7 +150,13 @@ where
 }
 
 /// Strong-Wolfe line search; `None` when no step decreases the objective.
-fn line_search<F>(fg: &mut F, start: &Point, dir: &Array1<f64>, slope0: f64, step0: f64) -> Option<Point>
+fn line_search<F>(
+    fg: &mut F,
+    start: &Point,
+    dir: &Array1<f64>,
+    slope0: f64,
+    step0: f64,
+) -> Option<Point>
 where
     F: FnMut(&Array1<f64>, &mut Array1<f64>) -> f64,
 {
@@ -145,7 +171,14 @@ where
             continue;
         }
         if p.f > start.f + C1 * step * slope0 || (i > 0 && p.f >= prev.1) {
-            return zoom(fg, start, dir, slope0, (prev, prev_point), (step, p.f, slope));
+            return zoom(
+                fg,
+                start,
+                dir,
+                slope0,
+                (prev, prev_point),
+                (step, p.f, slope),
+            );
         }
         if slope.abs() <= -C2 * slope0 {
             return Some(p);
@@ -221,7 +254,9 @@ pub(crate) fn inverse_diag(h: &Array1<f64>) -> Array1<f64> {
     let top = h.iter().fold(0.0f64, |m, v| m.max(*v));
     let floor = (top * 1e-12).max(f64::MIN_POSITIVE);
     let mut d = Array1::zeros(h.len());
-    Zip::from(&mut d).and(h).for_each(|d, &h| *d = 1.0 / h.max(floor));
+    Zip::from(&mut d)
+        .and(h)
+        .for_each(|d, &h| *d = 1.0 / h.max(floor));
     d
 }
 
@@ -265,6 +300,10 @@ mod tests {
             1e-8,
             1000,
         );
-        assert!((m.x[0] - 1.0).abs() < 1e-4 && (m.x[1] - 1.0).abs() < 1e-4, "{:?}", m.x);
+        assert!(
+            (m.x[0] - 1.0).abs() < 1e-4 && (m.x[1] - 1.0).abs() < 1e-4,
+            "{:?}",
+            m.x
+        );
     }
 }

@@ -138,10 +138,18 @@ impl LogisticRegressionParams {
     /// [`ModelError::InvalidParam`] naming `c`, `tol` or `max_iter`.
     pub fn check(&self) -> Result<(), ModelError> {
         if !(self.c.is_finite() && self.c > 0.0) {
-            return Err(invalid_param(ALGORITHM, "c", format!("{} must be finite and > 0", self.c)));
+            return Err(invalid_param(
+                ALGORITHM,
+                "c",
+                format!("{} must be finite and > 0", self.c),
+            ));
         }
         if !(self.tol.is_finite() && self.tol > 0.0) {
-            return Err(invalid_param(ALGORITHM, "tol", format!("{} must be finite and > 0", self.tol)));
+            return Err(invalid_param(
+                ALGORITHM,
+                "tol",
+                format!("{} must be finite and > 0", self.tol),
+            ));
         }
         if self.max_iter == 0 {
             return Err(invalid_param(ALGORITHM, "max_iter", "must be >= 1"));
@@ -157,7 +165,14 @@ impl LogisticRegressionParams {
         let r = ParamReader::new(
             ALGORITHM,
             map,
-            &["penalty", "c", "max_iter", "tol", "class_weight", "fit_intercept"],
+            &[
+                "penalty",
+                "c",
+                "max_iter",
+                "tol",
+                "class_weight",
+                "fit_intercept",
+            ],
         )?;
         let d = Self::default();
         let p = LogisticRegressionParams {
@@ -205,7 +220,13 @@ impl LogisticRegressionParams {
                 let total: f64 = class_sum.iter().sum();
                 class_sum
                     .iter()
-                    .map(|&w| if w > 0.0 { total / (present as f64 * w) } else { 1.0 })
+                    .map(|&w| {
+                        if w > 0.0 {
+                            total / (present as f64 * w)
+                        } else {
+                            1.0
+                        }
+                    })
                     .collect()
             }
         };
@@ -279,16 +300,24 @@ impl FittedLogisticRegression {
     /// Logits, `n_samples × coef rows`.
     pub fn decision_function(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>, ModelError> {
         check_predict_x(x, self.coef.ncols(), false)?;
-        Ok(x.dot(&self.coef.t()) + &self.intercept.view().insert_axis(Axis(0)))
+        Ok(x.dot(&self.coef.t()) + self.intercept.view().insert_axis(Axis(0)))
     }
 
     fn check_state(self) -> Result<Self, ModelError> {
-        let rows = if self.n_classes == 2 { 1 } else { self.n_classes };
+        let rows = if self.n_classes == 2 {
+            1
+        } else {
+            self.n_classes
+        };
         let ok = self.n_classes >= 2
             && self.coef.nrows() == rows
             && self.coef.ncols() > 0
             && self.intercept.len() == rows
-            && self.coef.iter().chain(self.intercept.iter()).all(|v| v.is_finite());
+            && self
+                .coef
+                .iter()
+                .chain(self.intercept.iter())
+                .all(|v| v.is_finite());
         if ok {
             Ok(self)
         } else {
@@ -318,7 +347,9 @@ impl FittedEstimator for FittedLogisticRegression {
         Ok(if self.n_classes == 2 {
             z.column(0).mapv(|v| if v > 0.0 { 1.0 } else { 0.0 })
         } else {
-            z.outer_iter().map(|r| crate::validate::argmax(r) as f64).collect()
+            z.outer_iter()
+                .map(|r| crate::validate::argmax(r) as f64)
+                .collect()
         })
     }
 
@@ -383,8 +414,17 @@ mod tests {
     fn one_class_is_a_typed_error() {
         let x = array![[1.0], [2.0]];
         let y = array![1usize, 1];
-        let set = TrainSet::new(x.view(), Target::Classes { codes: y.view(), n_classes: 2 });
-        assert!(matches!(LogisticRegressionParams::new().fit_typed(&set), Err(ModelError::InvalidInput(_))));
+        let set = TrainSet::new(
+            x.view(),
+            Target::Classes {
+                codes: y.view(),
+                n_classes: 2,
+            },
+        );
+        assert!(matches!(
+            LogisticRegressionParams::new().fit_typed(&set),
+            Err(ModelError::InvalidInput(_))
+        ));
     }
 
     #[test]
@@ -398,18 +438,43 @@ mod tests {
 
     #[test]
     fn multinomial_probabilities_sum_to_one_and_converge() {
-        let x = array![[0.0, 0.1], [0.2, 0.0], [3.0, 3.1], [3.2, 2.9], [-3.0, 3.0], [-2.8, 3.2]];
+        let x = array![
+            [0.0, 0.1],
+            [0.2, 0.0],
+            [3.0, 3.1],
+            [3.2, 2.9],
+            [-3.0, 3.0],
+            [-2.8, 3.2]
+        ];
         let y = array![0usize, 0, 1, 1, 2, 2];
-        let set = TrainSet::new(x.view(), Target::Classes { codes: y.view(), n_classes: 3 });
-        let m = LogisticRegressionParams::new().with_tol(1e-8).with_max_iter(1000).fit_typed(&set).unwrap();
+        let set = TrainSet::new(
+            x.view(),
+            Target::Classes {
+                codes: y.view(),
+                n_classes: 3,
+            },
+        );
+        let m = LogisticRegressionParams::new()
+            .with_tol(1e-8)
+            .with_max_iter(1000)
+            .fit_typed(&set)
+            .unwrap();
         assert!(m.converged());
         let p = m.predict_proba(x.view()).unwrap();
         for r in p.outer_iter() {
             assert!((r.sum() - 1.0).abs() < 1e-12);
         }
-        assert_eq!(m.predict(x.view()).unwrap(), array![0.0, 0.0, 1.0, 1.0, 2.0, 2.0]);
+        assert_eq!(
+            m.predict(x.view()).unwrap(),
+            array![0.0, 0.0, 1.0, 1.0, 2.0, 2.0]
+        );
         // The symmetric parameterisation: coefficients sum to zero over classes.
-        for s in m.coef().sum_axis(Axis(0)).iter().chain(std::iter::once(&m.intercept().sum())) {
+        for s in m
+            .coef()
+            .sum_axis(Axis(0))
+            .iter()
+            .chain(std::iter::once(&m.intercept().sum()))
+        {
             assert!(s.abs() < 1e-6, "{s}");
         }
     }

@@ -50,13 +50,29 @@ impl<'a> Problem<'a> {
         n_classes: usize,
         fit_intercept: bool,
     ) -> Self {
-        let x_mean = if fit_intercept { x.t().dot(&s) } else { Array1::zeros(x.ncols()) };
+        let x_mean = if fit_intercept {
+            x.t().dot(&s)
+        } else {
+            Array1::zeros(x.ncols())
+        };
         let xc = &x - &x_mean.view().insert_axis(Axis(0));
-        Problem { xc, x_mean, codes, s, lambda, n_classes, fit_intercept }
+        Problem {
+            xc,
+            x_mean,
+            codes,
+            s,
+            lambda,
+            n_classes,
+            fit_intercept,
+        }
     }
 
     fn n_rows(&self) -> usize {
-        if self.n_classes == 2 { 1 } else { self.n_classes }
+        if self.n_classes == 2 {
+            1
+        } else {
+            self.n_classes
+        }
     }
 
     fn n_params(&self) -> usize {
@@ -66,15 +82,23 @@ impl<'a> Problem<'a> {
     /// Splits θ into the coefficient block (rows × p) and the intercepts.
     fn unpack(&self, theta: &Array1<f64>) -> (Array2<f64>, Array1<f64>) {
         let (k, p) = (self.n_rows(), self.xc.ncols());
-        let w = theta.slice(s![..k * p]).to_owned().into_shape_with_order((k, p)).unwrap_or_else(|_| Array2::zeros((k, p)));
-        let b = if self.fit_intercept { theta.slice(s![k * p..]).to_owned() } else { Array1::zeros(k) };
+        let w = theta
+            .slice(s![..k * p])
+            .to_owned()
+            .into_shape_with_order((k, p))
+            .unwrap_or_else(|_| Array2::zeros((k, p)));
+        let b = if self.fit_intercept {
+            theta.slice(s![k * p..]).to_owned()
+        } else {
+            Array1::zeros(k)
+        };
         (w, b)
     }
 
     /// Objective value; writes the gradient.
     pub fn value_grad(&self, theta: &Array1<f64>, grad: &mut Array1<f64>) -> f64 {
         let (w, b) = self.unpack(theta);
-        let z = self.xc.dot(&w.t()) + &b.view().insert_axis(Axis(0));
+        let z = self.xc.dot(&w.t()) + b.view().insert_axis(Axis(0));
         let mut resid = Array2::<f64>::zeros(z.dim());
         let mut loss = 0.0;
         if self.n_classes == 2 {
@@ -125,18 +149,33 @@ impl<'a> Problem<'a> {
     /// Minimises from zero and maps the intercepts back to uncentred `x`.
     pub fn solve(&self, tol: f64, max_iter: usize) -> Solution {
         let diag = self.preconditioner();
-        let m = minimize(|t, g| self.value_grad(t, g), Array1::zeros(self.n_params()), Some(&diag), tol, max_iter);
+        let m = minimize(
+            |t, g| self.value_grad(t, g),
+            Array1::zeros(self.n_params()),
+            Some(&diag),
+            tol,
+            max_iter,
+        );
         let (coef, mut intercept) = self.unpack(&m.x);
         if self.fit_intercept {
             intercept = intercept - coef.dot(&self.x_mean);
         }
-        Solution { coef, intercept, n_iter: m.n_iter, converged: m.converged }
+        Solution {
+            coef,
+            intercept,
+            n_iter: m.n_iter,
+            converged: m.converged,
+        }
     }
 }
 
 /// `ln(1 + eᶻ)` without overflow.
 pub(crate) fn softplus(z: f64) -> f64 {
-    if z > 0.0 { z + (-z).exp().ln_1p() } else { z.exp().ln_1p() }
+    if z > 0.0 {
+        z + (-z).exp().ln_1p()
+    } else {
+        z.exp().ln_1p()
+    }
 }
 
 /// `1 / (1 + e⁻ᶻ)` without overflow.
@@ -168,7 +207,8 @@ mod tests {
                 let (mut up, mut dn) = (theta.clone(), theta.clone());
                 up[i] += 1e-6;
                 dn[i] -= 1e-6;
-                let fd = (prob.value_grad(&up, &mut scratch) - prob.value_grad(&dn, &mut scratch)) / 2e-6;
+                let fd = (prob.value_grad(&up, &mut scratch) - prob.value_grad(&dn, &mut scratch))
+                    / 2e-6;
                 assert!((fd - g[i]).abs() < 1e-7, "param {i}: {fd} vs {}", g[i]);
             }
         }

@@ -53,7 +53,9 @@ pub struct LinearRegressionParams {
 
 impl Default for LinearRegressionParams {
     fn default() -> Self {
-        LinearRegressionParams { fit_intercept: true }
+        LinearRegressionParams {
+            fit_intercept: true,
+        }
     }
 }
 
@@ -119,7 +121,10 @@ pub struct RidgeParams {
 
 impl Default for RidgeParams {
     fn default() -> Self {
-        RidgeParams { alpha: 1.0, fit_intercept: true }
+        RidgeParams {
+            alpha: 1.0,
+            fit_intercept: true,
+        }
     }
 }
 
@@ -147,7 +152,11 @@ impl RidgeParams {
     /// [`ModelError::InvalidParam`] for a negative or non-finite `alpha`.
     pub fn check(&self) -> Result<(), ModelError> {
         if !(self.alpha.is_finite() && self.alpha >= 0.0) {
-            return Err(invalid_param("ridge", "alpha", format!("{} must be finite and >= 0", self.alpha)));
+            return Err(invalid_param(
+                "ridge",
+                "alpha",
+                format!("{} must be finite and >= 0", self.alpha),
+            ));
         }
         Ok(())
     }
@@ -201,8 +210,16 @@ fn fit_least_squares(
     }
     let rhs = xw.t().dot(&yc);
     let coef = solve_psd(&gram, &rhs);
-    let intercept = if fit_intercept { y_mean - x_mean.dot(&coef) } else { 0.0 };
-    Ok(FittedLinearRegression { kind, coef, intercept })
+    let intercept = if fit_intercept {
+        y_mean - x_mean.dot(&coef)
+    } else {
+        0.0
+    };
+    Ok(FittedLinearRegression {
+        kind,
+        coef,
+        intercept,
+    })
 }
 
 /// A fitted linear model `ŷ = x·coef + intercept`.
@@ -249,7 +266,9 @@ impl FittedEstimator for FittedLinearRegression {
     }
 
     fn predict_proba(&self, _x: ArrayView2<'_, f64>) -> Result<Array2<f64>, ModelError> {
-        Err(ModelError::NotProbabilistic { algorithm: self.kind.algorithm().to_string() })
+        Err(ModelError::NotProbabilistic {
+            algorithm: self.kind.algorithm().to_string(),
+        })
     }
 
     fn to_serialized(&self) -> Result<SerializedModel, ModelError> {
@@ -278,9 +297,16 @@ macro_rules! least_squares_estimator {
 least_squares_estimator!(LinearRegressionParams, LinearKind::LinearRegression);
 least_squares_estimator!(RidgeParams, LinearKind::Ridge);
 
-fn deserialize(kind: LinearKind, m: &SerializedModel) -> Result<Box<dyn FittedEstimator>, ModelError> {
+fn deserialize(
+    kind: LinearKind,
+    m: &SerializedModel,
+) -> Result<Box<dyn FittedEstimator>, ModelError> {
     let s: FittedLinearRegression = m.state_as(kind.algorithm(), FORMAT_VERSION)?;
-    if s.kind != kind || s.coef.is_empty() || !s.intercept.is_finite() || s.coef.iter().any(|c| !c.is_finite()) {
+    if s.kind != kind
+        || s.coef.is_empty()
+        || !s.intercept.is_finite()
+        || s.coef.iter().any(|c| !c.is_finite())
+    {
         return Err(ModelError::InvalidInput(format!(
             "{}: stored coefficients are empty, not finite or of another kind",
             kind.algorithm()
@@ -350,7 +376,11 @@ mod tests {
         let m = LinearRegressionParams::new()
             .fit_typed(&TrainSet::new(x.view(), Target::Real(y.view())))
             .unwrap();
-        assert!((m.coef()[0] - 1.0).abs() < 1e-9 && (m.coef()[1] - 1.0).abs() < 1e-9, "{}", m.coef());
+        assert!(
+            (m.coef()[0] - 1.0).abs() < 1e-9 && (m.coef()[1] - 1.0).abs() < 1e-9,
+            "{}",
+            m.coef()
+        );
         assert!((m.intercept() - 1.0).abs() < 1e-9);
     }
 
@@ -363,8 +393,13 @@ mod tests {
         let a = RidgeParams::new().fit_typed(&set).unwrap();
         let xr = array![[0.0], [1.0], [1.0], [2.0]];
         let yr = array![0.0, 2.0, 2.0, 1.0];
-        let b = RidgeParams::new().fit_typed(&TrainSet::new(xr.view(), Target::Real(yr.view()))).unwrap();
-        assert!((a.coef()[0] - b.coef()[0]).abs() < 1e-12 && (a.intercept() - b.intercept()).abs() < 1e-12);
+        let b = RidgeParams::new()
+            .fit_typed(&TrainSet::new(xr.view(), Target::Real(yr.view())))
+            .unwrap();
+        assert!(
+            (a.coef()[0] - b.coef()[0]).abs() < 1e-12
+                && (a.intercept() - b.intercept()).abs() < 1e-12
+        );
     }
 
     #[test]

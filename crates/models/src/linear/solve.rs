@@ -30,7 +30,7 @@ pub(crate) fn cholesky(a: &Array2<f64>) -> Option<Array2<f64>> {
         for k in 0..j {
             d -= l[[j, k]] * l[[j, k]];
         }
-        if !(d > PIVOT_TOL * a[[j, j]].abs()) || !d.is_finite() || d <= 0.0 {
+        if d <= PIVOT_TOL * a[[j, j]].abs() || !d.is_finite() || d <= 0.0 {
             return None;
         }
         let d = d.sqrt();
@@ -150,7 +150,10 @@ mod tests {
         let a = array![[1.0, 1.0], [1.0, 1.0]];
         assert!(cholesky(&a).is_none());
         let x = solve_psd(&a, &array![2.0, 2.0]);
-        assert!((x[0] - 1.0).abs() < 1e-12 && (x[1] - 1.0).abs() < 1e-12, "{x}");
+        assert!(
+            (x[0] - 1.0).abs() < 1e-12 && (x[1] - 1.0).abs() < 1e-12,
+            "{x}"
+        );
     }
 
     #[test]

@@ -123,7 +123,9 @@ impl FileStore {
                 .str("artifact_location")
                 .map(String::from)
                 .unwrap_or_else(|| path_to_file_uri(&dir)),
-            tags: read_kv_dir(&dir.join("tags"))?.into_iter().collect::<BTreeMap<_, _>>(),
+            tags: read_kv_dir(&dir.join("tags"))?
+                .into_iter()
+                .collect::<BTreeMap<_, _>>(),
         })
     }
 }

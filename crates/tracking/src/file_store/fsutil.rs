@@ -26,7 +26,8 @@ pub(crate) fn atomic_write(target: &Path, contents: &[u8], tmp_dir: &Path) -> Re
     let tmp = tmp_dir.join(format!(".mlw-tmp-{}", crate::ids::new_id()));
     let res = (|| {
         let mut f = File::create(&tmp).map_err(|e| TrackingError::io(&tmp, e))?;
-        f.write_all(contents).map_err(|e| TrackingError::io(&tmp, e))?;
+        f.write_all(contents)
+            .map_err(|e| TrackingError::io(&tmp, e))?;
         drop(f);
         fs::rename(&tmp, target).map_err(|e| TrackingError::io(target, e))
     })();
@@ -55,10 +56,12 @@ pub(crate) fn append(target: &Path, text: &str) -> Result<()> {
 /// The file's contents, or `None` if it does not exist.
 pub(crate) fn read_opt(path: &Path) -> Result<Option<String>> {
     match fs::read(path) {
-        Ok(b) => String::from_utf8(b).map(Some).map_err(|_| TrackingError::Corrupt {
-            path: path.to_path_buf(),
-            reason: "not UTF-8".into(),
-        }),
+        Ok(b) => String::from_utf8(b)
+            .map(Some)
+            .map_err(|_| TrackingError::Corrupt {
+                path: path.to_path_buf(),
+                reason: "not UTF-8".into(),
+            }),
         Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
         Err(e) => Err(TrackingError::io(path, e)),
     }
@@ -93,11 +96,19 @@ pub(crate) fn walk_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     let mut stack = vec![(String::new(), dir.to_path_buf())];
     while let Some((rel, abs)) = stack.pop() {
         for d in list(&abs, true)? {
-            let r = if rel.is_empty() { d.clone() } else { format!("{rel}/{d}") };
+            let r = if rel.is_empty() {
+                d.clone()
+            } else {
+                format!("{rel}/{d}")
+            };
             stack.push((r, abs.join(&d)));
         }
         for f in list(&abs, false)? {
-            let r = if rel.is_empty() { f.clone() } else { format!("{rel}/{f}") };
+            let r = if rel.is_empty() {
+                f.clone()
+            } else {
+                format!("{rel}/{f}")
+            };
             out.push((r, abs.join(&f)));
         }
     }

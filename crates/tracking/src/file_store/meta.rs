@@ -51,10 +51,12 @@ impl Meta {
     }
     /// A required string field.
     pub(crate) fn req(&self, k: &str, path: &Path) -> Result<String> {
-        self.str(k).map(String::from).ok_or_else(|| TrackingError::Corrupt {
-            path: path.to_path_buf(),
-            reason: format!("missing field {k:?}"),
-        })
+        self.str(k)
+            .map(String::from)
+            .ok_or_else(|| TrackingError::Corrupt {
+                path: path.to_path_buf(),
+                reason: format!("missing field {k:?}"),
+            })
     }
 }
 
@@ -72,10 +74,12 @@ fn unquote(raw: &str, path: &Path) -> Result<Option<String>> {
             });
     }
     if let Some(inner) = raw.strip_prefix('\'') {
-        let inner = inner.strip_suffix('\'').ok_or_else(|| TrackingError::Corrupt {
-            path: path.to_path_buf(),
-            reason: format!("unterminated single-quoted scalar {raw:?}"),
-        })?;
+        let inner = inner
+            .strip_suffix('\'')
+            .ok_or_else(|| TrackingError::Corrupt {
+                path: path.to_path_buf(),
+                reason: format!("unterminated single-quoted scalar {raw:?}"),
+            })?;
         return Ok(Some(inner.replace("''", "'")));
     }
     Ok(Some(raw.to_string()))

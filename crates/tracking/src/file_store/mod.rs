@@ -23,8 +23,8 @@ use crate::error::{Result, TrackingError};
 use crate::mlmodel::{FlavorConf, LoggedModel, Signature};
 use crate::tracker::Tracker;
 use crate::types::{
-    Batch, Experiment, Metric, ModelVersion, NewVersion, RegisteredModel, Run, RunFilter,
-    RunStart, RunStatus,
+    Batch, Experiment, Metric, ModelVersion, NewVersion, RegisteredModel, Run, RunFilter, RunStart,
+    RunStatus,
 };
 use crate::uri::ModelUri;
 
@@ -50,7 +50,9 @@ impl FileStore {
                 .join(dir)
         };
         std::fs::create_dir_all(root.join(".trash")).map_err(|e| TrackingError::io(&root, e))?;
-        let root = root.canonicalize().map_err(|e| TrackingError::io(&root, e))?;
+        let root = root
+            .canonicalize()
+            .map_err(|e| TrackingError::io(&root, e))?;
         let store = FileStore { root };
         store.ensure_default_experiment()?;
         Ok(store)

@@ -16,20 +16,20 @@ use crate::validate;
 const INT_KEYS: [&str; 3] = ["creation_timestamp", "last_updated_timestamp", "version"];
 
 fn write_meta(path: &Path, m: &Meta, tmp_dir: &Path) -> Result<()> {
-    let entries: Vec<(&str, Val)> = m
-        .0
-        .iter()
-        .map(|(k, v)| {
-            let val = match v {
-                None => Val::Null,
-                Some(s) if INT_KEYS.contains(&k.as_str()) => {
-                    s.parse().map(Val::Int).unwrap_or_else(|_| Val::Str(s.clone()))
-                }
-                Some(s) => Val::Str(s.clone()),
-            };
-            (k.as_str(), val)
-        })
-        .collect();
+    let entries: Vec<(&str, Val)> =
+        m.0.iter()
+            .map(|(k, v)| {
+                let val = match v {
+                    None => Val::Null,
+                    Some(s) if INT_KEYS.contains(&k.as_str()) => s
+                        .parse()
+                        .map(Val::Int)
+                        .unwrap_or_else(|_| Val::Str(s.clone())),
+                    Some(s) => Val::Str(s.clone()),
+                };
+                (k.as_str(), val)
+            })
+            .collect();
     atomic_write(path, meta::write(&entries).as_bytes(), tmp_dir)
 }
 
@@ -69,7 +69,12 @@ impl FileStore {
         let mut v: Vec<u64> = list(model_dir, true)?
             .iter()
             .filter_map(|d| d.strip_prefix("version-").and_then(|n| n.parse().ok()))
-            .filter(|n| model_dir.join(format!("version-{n}")).join("meta.yaml").exists())
+            .filter(|n| {
+                model_dir
+                    .join(format!("version-{n}"))
+                    .join("meta.yaml")
+                    .exists()
+            })
             .collect();
         v.sort_unstable();
         Ok(v)
@@ -98,7 +103,10 @@ impl FileStore {
         let now = crate::time::now_ms();
         let text = meta::write(&[
             ("creation_timestamp", Val::Int(now)),
-            ("description", Val::Str(description.unwrap_or_default().to_string())),
+            (
+                "description",
+                Val::Str(description.unwrap_or_default().to_string()),
+            ),
             ("last_updated_timestamp", Val::Int(now)),
             ("name", Val::Str(name.to_string())),
         ]);
@@ -146,7 +154,10 @@ impl FileStore {
         let text = meta::write(&[
             ("creation_timestamp", Val::Int(now)),
             ("current_stage", Val::Str("None".into())),
-            ("description", Val::Str(new.description.clone().unwrap_or_default())),
+            (
+                "description",
+                Val::Str(new.description.clone().unwrap_or_default()),
+            ),
             ("last_updated_timestamp", Val::Int(now)),
             ("name", Val::Str(name.to_string())),
             ("run_id", Val::Str(new.run_id.clone())),
@@ -222,7 +233,11 @@ impl FileStore {
         self.version_dir(name, version)?;
         let dir = self.existing_model_dir(name)?;
         let n = validate::version(version)?;
-        atomic_write(&dir.join("aliases").join(alias), n.to_string().as_bytes(), &dir)
+        atomic_write(
+            &dir.join("aliases").join(alias),
+            n.to_string().as_bytes(),
+            &dir,
+        )
     }
 
     pub(crate) fn delete_alias_impl(&self, name: &str, alias: &str) -> Result<()> {
@@ -288,7 +303,9 @@ impl FileStore {
             let dir = self.existing_model_dir(name)?;
             for n in self.version_numbers(&dir)? {
                 let other = n.to_string();
-                if other != version && self.get_model_version_impl(name, &other)?.current_stage == stage {
+                if other != version
+                    && self.get_model_version_impl(name, &other)?.current_stage == stage
+                {
                     self.update_model_meta(name, Some(&other), "current_stage", "Archived")?;
                 }
             }

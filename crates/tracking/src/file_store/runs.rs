@@ -141,9 +141,12 @@ impl FileStore {
         for (k, v) in &start.tags {
             atomic_write(&join_key(&dir.join("tags"), k), v.as_bytes(), &dir)?;
         }
-        atomic_write(&dir.join("tags").join("mlflow.runName"), name.as_bytes(), &dir)?;
-        std::fs::create_dir_all(dir.join("artifacts"))
-            .map_err(|e| TrackingError::io(&dir, e))?;
+        atomic_write(
+            &dir.join("tags").join("mlflow.runName"),
+            name.as_bytes(),
+            &dir,
+        )?;
+        std::fs::create_dir_all(dir.join("artifacts")).map_err(|e| TrackingError::io(&dir, e))?;
         let status = RunMeta {
             experiment_id: experiment_id.to_string(),
             run_id: run_id.to_string(),
@@ -234,7 +237,11 @@ impl FileStore {
         })
     }
 
-    pub(crate) fn search_runs_impl(&self, experiment_id: &str, filter: &RunFilter) -> Result<Vec<Run>> {
+    pub(crate) fn search_runs_impl(
+        &self,
+        experiment_id: &str,
+        filter: &RunFilter,
+    ) -> Result<Vec<Run>> {
         let exp_dir = self.experiment_dir(experiment_id)?;
         let mut out = Vec::new();
         for d in list(&exp_dir, true)? {
@@ -247,7 +254,11 @@ impl FileStore {
                 out.push(run);
             }
         }
-        out.sort_by(|a, b| b.start_time_ms.cmp(&a.start_time_ms).then(a.run_id.cmp(&b.run_id)));
+        out.sort_by(|a, b| {
+            b.start_time_ms
+                .cmp(&a.start_time_ms)
+                .then(a.run_id.cmp(&b.run_id))
+        });
         Ok(out)
     }
 }
@@ -392,9 +403,15 @@ mod tests {
     #[test]
     fn metric_lines() {
         let m = parse_metric_line("loss", "1700000000000 0.5 3");
-        assert_eq!(m.map(|m| (m.timestamp_ms, m.value, m.step)), Some((1_700_000_000_000, 0.5, 3)));
+        assert_eq!(
+            m.map(|m| (m.timestamp_ms, m.value, m.step)),
+            Some((1_700_000_000_000, 0.5, 3))
+        );
         assert!(parse_metric_line("l", "1 nan 0").is_some_and(|m| m.value.is_nan()));
-        assert_eq!(parse_metric_line("l", "1 -inf").map(|m| m.value), Some(f64::NEG_INFINITY));
+        assert_eq!(
+            parse_metric_line("l", "1 -inf").map(|m| m.value),
+            Some(f64::NEG_INFINITY)
+        );
         assert!(parse_metric_line("l", "1,0.5,2").is_none());
         assert_eq!(fmt_value(f64::INFINITY), "inf");
         assert_eq!(parse_value(&fmt_value(0.1)), Some(0.1));
@@ -403,8 +420,16 @@ mod tests {
 
     #[test]
     fn latest_is_max_step_then_time() {
-        let p = |v, t, s| Metric { key: "k".into(), value: v, timestamp_ms: t, step: s };
-        assert_eq!(latest(&[p(1.0, 5, 2), p(2.0, 9, 1), p(3.0, 1, 2)]), Some(1.0));
+        let p = |v, t, s| Metric {
+            key: "k".into(),
+            value: v,
+            timestamp_ms: t,
+            step: s,
+        };
+        assert_eq!(
+            latest(&[p(1.0, 5, 2), p(2.0, 9, 1), p(3.0, 1, 2)]),
+            Some(1.0)
+        );
         assert_eq!(latest(&[]), None);
     }
 }

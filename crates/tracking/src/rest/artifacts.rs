@@ -41,7 +41,11 @@ impl RestStore {
     }
 
     fn root(&self, run_id: &str) -> Result<Root> {
-        let cached = self.artifact_uris.lock().ok().and_then(|m| m.get(run_id).cloned());
+        let cached = self
+            .artifact_uris
+            .lock()
+            .ok()
+            .and_then(|m| m.get(run_id).cloned());
         let uri = match cached {
             Some(u) => u,
             None => self.get_run_impl(run_id)?.artifact_uri,
@@ -88,25 +92,44 @@ impl RestStore {
             }
             Root::Local(dir) => {
                 let dst = join_key(&dir, rel);
-                let tmp = dst.parent().map(Path::to_path_buf).unwrap_or_else(|| dir.clone());
+                let tmp = dst
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| dir.clone());
                 atomic_write(&dst, &bytes, &tmp)
             }
         }
     }
 
-    pub(crate) fn log_artifact_impl(&self, run_id: &str, local_file: &Path, artifact_path: &str) -> Result<()> {
+    pub(crate) fn log_artifact_impl(
+        &self,
+        run_id: &str,
+        local_file: &Path,
+        artifact_path: &str,
+    ) -> Result<()> {
         validate::artifact_path(artifact_path)?;
         if !local_file.is_file() {
-            return Err(TrackingError::NotFound { what: "local file", name: local_file.display().to_string() });
+            return Err(TrackingError::NotFound {
+                what: "local file",
+                name: local_file.display().to_string(),
+            });
         }
         let name = crate::file_store::file_name(local_file)?;
         self.put(run_id, &join(artifact_path, &name), local_file)
     }
 
-    pub(crate) fn log_artifacts_impl(&self, run_id: &str, local_dir: &Path, artifact_path: &str) -> Result<()> {
+    pub(crate) fn log_artifacts_impl(
+        &self,
+        run_id: &str,
+        local_dir: &Path,
+        artifact_path: &str,
+    ) -> Result<()> {
         validate::artifact_path(artifact_path)?;
         if !local_dir.is_dir() {
-            return Err(TrackingError::NotFound { what: "local directory", name: local_dir.display().to_string() });
+            return Err(TrackingError::NotFound {
+                what: "local directory",
+                name: local_dir.display().to_string(),
+            });
         }
         for (rel, abs) in walk_files(local_dir)? {
             self.put(run_id, &join(artifact_path, &rel), &abs)?;
@@ -148,11 +171,19 @@ impl RestStore {
                 std::fs::read(&src).map_err(|e| TrackingError::io(src, e))?
             }
         };
-        let tmp = dst.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        let tmp = dst
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
         atomic_write(dst, &bytes, &tmp)
     }
 
-    pub(crate) fn download_artifacts_impl(&self, run_id: &str, artifact_path: &str, dest: &Path) -> Result<PathBuf> {
+    pub(crate) fn download_artifacts_impl(
+        &self,
+        run_id: &str,
+        artifact_path: &str,
+        dest: &Path,
+    ) -> Result<PathBuf> {
         validate::artifact_path(artifact_path)?;
         let out = join_key(dest, artifact_path);
         let mut stack = vec![artifact_path.to_string()];
@@ -223,8 +254,15 @@ impl RestStore {
 
     /// Downloads (once) into the cache and returns the local directory.
     fn cached_run_artifacts(&self, run_id: &str, path: &str) -> Result<PathBuf> {
-        if !run_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') || run_id.is_empty() {
-            return Err(TrackingError::NotFound { what: "run", name: run_id.to_string() });
+        if !run_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            || run_id.is_empty()
+        {
+            return Err(TrackingError::NotFound {
+                what: "run",
+                name: run_id.to_string(),
+            });
         }
         let base = self.http.cfg.cache_dir.join(run_id);
         let key = crate::ids::short_hash(path);
@@ -252,7 +290,10 @@ impl RestStore {
                 return if p.exists() {
                     Ok(p)
                 } else {
-                    Err(TrackingError::NotFound { what: "local path", name: p.display().to_string() })
+                    Err(TrackingError::NotFound {
+                        what: "local path",
+                        name: p.display().to_string(),
+                    })
                 };
             }
             ModelUri::Version { name, version } => self.get_model_version(&name, &version)?,

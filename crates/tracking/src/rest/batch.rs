@@ -135,7 +135,11 @@ impl RestStore {
                     return Ok(None);
                 }
             }
-            Ok(Some(Req::json(Method::POST, PATH, body(run_id, b, &pending))))
+            Ok(Some(Req::json(
+                Method::POST,
+                PATH,
+                body(run_id, b, &pending),
+            )))
         })?;
         Ok(())
     }
@@ -174,14 +178,23 @@ mod tests {
     use super::*;
 
     fn m(step: i64) -> Metric {
-        Metric { key: "k".into(), value: step as f64, timestamp_ms: 1, step }
+        Metric {
+            key: "k".into(),
+            value: step as f64,
+            timestamp_ms: 1,
+            step,
+        }
     }
 
     #[test]
     fn chunks_respect_limits() {
         let b = Batch {
-            params: (0..250).map(|i| (format!("p{i}"), "v".to_string())).collect(),
-            tags: (0..120).map(|i| (format!("t{i}"), "v".to_string())).collect(),
+            params: (0..250)
+                .map(|i| (format!("p{i}"), "v".to_string()))
+                .collect(),
+            tags: (0..120)
+                .map(|i| (format!("t{i}"), "v".to_string()))
+                .collect(),
             metrics: (0..2500).map(m).collect(),
         };
         let cs = chunk(&b);
@@ -191,11 +204,18 @@ mod tests {
         }
         assert_eq!(cs.iter().map(|c| c.params.len()).sum::<usize>(), 250);
         assert_eq!(cs.iter().map(|c| c.tags.len()).sum::<usize>(), 120);
-        let steps: Vec<i64> = cs.iter().flat_map(|c| c.metrics.iter().map(|m| m.step)).collect();
+        let steps: Vec<i64> = cs
+            .iter()
+            .flat_map(|c| c.metrics.iter().map(|m| m.step))
+            .collect();
         assert_eq!(steps, (0..2500).collect::<Vec<_>>());
         let big = Batch {
-            params: (0..100).map(|i| (format!("p{i}"), "x".repeat(6000))).collect(),
-            tags: (0..100).map(|i| (format!("t{i}"), "y".repeat(8000))).collect(),
+            params: (0..100)
+                .map(|i| (format!("p{i}"), "x".repeat(6000)))
+                .collect(),
+            tags: (0..100)
+                .map(|i| (format!("t{i}"), "y".repeat(8000)))
+                .collect(),
             ..Batch::default()
         };
         assert!(chunk(&big).len() >= 2);
@@ -207,7 +227,10 @@ mod tests {
         let pending = vec![m(1), m(1), m(2), m(3)];
         let left: Vec<i64> = missing(&pending, &stored).iter().map(|m| m.step).collect();
         assert_eq!(left, vec![1, 3]);
-        let nan = Metric { value: f64::NAN, ..m(4) };
+        let nan = Metric {
+            value: f64::NAN,
+            ..m(4)
+        };
         assert!(missing(std::slice::from_ref(&nan), std::slice::from_ref(&nan)).is_empty());
     }
 }

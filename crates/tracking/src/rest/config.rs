@@ -125,7 +125,8 @@ impl RestConfig {
                 password: var("MLFLOW_TRACKING_PASSWORD").unwrap_or_default(),
             };
         }
-        if let Some(n) = var("MLFLOW_HTTP_REQUEST_MAX_RETRIES").and_then(|v| v.parse::<u32>().ok()) {
+        if let Some(n) = var("MLFLOW_HTTP_REQUEST_MAX_RETRIES").and_then(|v| v.parse::<u32>().ok())
+        {
             c.retry.max_attempts = n.saturating_add(1);
         }
         if let Some(s) = var("MLFLOW_HTTP_REQUEST_TIMEOUT").and_then(|v| v.parse::<u64>().ok()) {
@@ -154,7 +155,10 @@ mod tests {
 
     #[test]
     fn auth_is_not_printed() {
-        let a = Auth::Basic { username: "u".into(), password: "secret".into() };
+        let a = Auth::Basic {
+            username: "u".into(),
+            password: "secret".into(),
+        };
         assert!(!format!("{a:?}").contains("secret"));
     }
 }

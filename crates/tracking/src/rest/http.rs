@@ -36,7 +36,10 @@ impl Req {
         Req {
             method: Method::GET,
             path: path.to_string(),
-            query: query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            query: query
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             body: Body::None,
         }
     }
@@ -72,7 +75,10 @@ pub(crate) struct Http {
 
 enum Outcome {
     Done(Vec<u8>),
-    Retry { reason: String, after: Option<Duration> },
+    Retry {
+        reason: String,
+        after: Option<Duration>,
+    },
     Fail(TrackingError),
 }
 
@@ -106,8 +112,14 @@ fn server_error(status: u16, endpoint: &str, is_json: bool, body: &[u8]) -> Trac
     };
     let (code, message) = match parsed {
         Some(v) => (
-            v.get("error_code").and_then(Value::as_str).unwrap_or("HTTP").to_string(),
-            v.get("message").and_then(Value::as_str).unwrap_or_default().to_string(),
+            v.get("error_code")
+                .and_then(Value::as_str)
+                .unwrap_or("HTTP")
+                .to_string(),
+            v.get("message")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
         ),
         None => (
             "HTTP".to_string(),
@@ -254,7 +266,8 @@ impl Http {
                     .unwrap_or(0.5);
                 wait += policy.jitter.mul_f64(frac);
             }
-            if attempt >= policy.max_attempts.max(1) || started.elapsed() + wait > policy.max_total {
+            if attempt >= policy.max_attempts.max(1) || started.elapsed() + wait > policy.max_total
+            {
                 return Err(TrackingError::Unavailable {
                     endpoint: endpoint.to_string(),
                     attempts: attempt,
@@ -305,7 +318,10 @@ mod tests {
     #[test]
     fn encoding() {
         assert_eq!(encode("a b/c'd"), "a%20b%2Fc%27d");
-        assert_eq!(encode_path("1/abc/artifacts/x y.txt"), "1/abc/artifacts/x%20y.txt");
+        assert_eq!(
+            encode_path("1/abc/artifacts/x y.txt"),
+            "1/abc/artifacts/x%20y.txt"
+        );
         assert!(retryable_status(429) && retryable_status(503) && !retryable_status(404));
         assert!(matches!(
             server_error(400, "/x", true, br#"{"error_code":"INVALID_PARAMETER_VALUE","message":"bad"}"#),

@@ -51,11 +51,19 @@ pub(crate) fn int(v: &Value) -> Option<i64> {
 }
 
 pub(crate) fn str_of(v: &Value, k: &str) -> String {
-    v.get(k).and_then(Value::as_str).unwrap_or_default().to_string()
+    v.get(k)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 pub(crate) fn kv_list(pairs: &[(String, String)]) -> Value {
-    Value::Array(pairs.iter().map(|(k, v)| json!({"key": k, "value": v})).collect())
+    Value::Array(
+        pairs
+            .iter()
+            .map(|(k, v)| json!({"key": k, "value": v}))
+            .collect(),
+    )
 }
 
 pub(crate) fn kv_map(v: Option<&Value>) -> BTreeMap<String, String> {
@@ -65,7 +73,10 @@ pub(crate) fn kv_map(v: Option<&Value>) -> BTreeMap<String, String> {
                 .filter_map(|e| {
                     Some((
                         e.get("key")?.as_str()?.to_string(),
-                        e.get("value").and_then(Value::as_str).unwrap_or_default().to_string(),
+                        e.get("value")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_string(),
                     ))
                 })
                 .collect()
@@ -80,21 +91,31 @@ pub(crate) fn metric_to_json(m: &Metric) -> Value {
 pub(crate) fn metric_from_json(endpoint: &str, v: &Value) -> Result<Metric> {
     Ok(Metric {
         key: str_of(v, "key"),
-        value: v.get("value").and_then(num).ok_or_else(|| proto(endpoint, "metric without value"))?,
+        value: v
+            .get("value")
+            .and_then(num)
+            .ok_or_else(|| proto(endpoint, "metric without value"))?,
         timestamp_ms: v.get("timestamp").and_then(int).unwrap_or(0),
         step: v.get("step").and_then(int).unwrap_or(0),
     })
 }
 
 pub(crate) fn run_from_json(endpoint: &str, v: &Value) -> Result<Run> {
-    let info = v.get("info").ok_or_else(|| proto(endpoint, "run without info"))?;
+    let info = v
+        .get("info")
+        .ok_or_else(|| proto(endpoint, "run without info"))?;
     let data = v.get("data");
     let run_id = str_of(info, "run_id");
     if run_id.is_empty() {
         return Err(proto(endpoint, "run without run_id"));
     }
     let mut metrics = BTreeMap::new();
-    for m in data.and_then(|d| d.get("metrics")).and_then(Value::as_array).into_iter().flatten() {
+    for m in data
+        .and_then(|d| d.get("metrics"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let m = metric_from_json(endpoint, m)?;
         metrics.insert(m.key, m.value);
     }
@@ -133,7 +154,11 @@ pub(crate) fn version_from_json(endpoint: &str, v: &Value) -> Result<ModelVersio
         aliases: v
             .get("aliases")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default(),
     })
 }
@@ -174,8 +199,14 @@ mod tests {
         assert_eq!(num(&json!(null)), None);
         assert_eq!(int(&json!("17")), Some(17));
         assert_eq!(value_to_json(f64::INFINITY), json!("Infinity"));
-        let m = metric_from_json("e", &json!({"key":"k","value":"NaN","timestamp":"5","step":2}));
+        let m = metric_from_json(
+            "e",
+            &json!({"key":"k","value":"NaN","timestamp":"5","step":2}),
+        );
         assert!(m.is_ok_and(|m| m.value.is_nan() && m.timestamp_ms == 5 && m.step == 2));
-        assert!(matches!(run_from_json("e", &json!({})), Err(TrackingError::Protocol { .. })));
+        assert!(matches!(
+            run_from_json("e", &json!({})),
+            Err(TrackingError::Protocol { .. })
+        ));
     }
 }

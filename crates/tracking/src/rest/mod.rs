@@ -19,8 +19,8 @@ use crate::error::Result;
 use crate::mlmodel::{FlavorConf, LoggedModel, Signature};
 use crate::tracker::Tracker;
 use crate::types::{
-    Batch, Experiment, Metric, ModelVersion, NewVersion, RegisteredModel, Run, RunFilter,
-    RunStart, RunStatus,
+    Batch, Experiment, Metric, ModelVersion, NewVersion, RegisteredModel, Run, RunFilter, RunStart,
+    RunStatus,
 };
 
 const API: &str = "/api/2.0/mlflow";
@@ -33,7 +33,9 @@ pub struct RestStore {
 
 impl std::fmt::Debug for RestStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RestStore").field("config", &self.http.cfg).finish()
+        f.debug_struct("RestStore")
+            .field("config", &self.http.cfg)
+            .finish()
     }
 }
 

@@ -13,10 +13,12 @@ use crate::types::{ModelVersion, NewVersion, RegisteredModel};
 use crate::validate;
 
 fn version_of(endpoint: &str, v: &Value) -> Result<ModelVersion> {
-    let mv = v.get("model_version").ok_or_else(|| TrackingError::Protocol {
-        endpoint: endpoint.to_string(),
-        reason: "no model_version in the answer".into(),
-    })?;
+    let mv = v
+        .get("model_version")
+        .ok_or_else(|| TrackingError::Protocol {
+            endpoint: endpoint.to_string(),
+            reason: "no model_version in the answer".into(),
+        })?;
     version_from_json(endpoint, mv)
 }
 
@@ -39,7 +41,10 @@ impl RestStore {
         match r {
             Ok(_) => self.get_registered_model_impl(name),
             Err(TrackingError::Server { code, .. }) if code == "RESOURCE_ALREADY_EXISTS" => {
-                Err(TrackingError::AlreadyExists { what: "registered model", name: name.to_string() })
+                Err(TrackingError::AlreadyExists {
+                    what: "registered model",
+                    name: name.to_string(),
+                })
             }
             Err(e) => Err(e),
         }
@@ -49,17 +54,26 @@ impl RestStore {
         validate::model_name(name)?;
         let v = self
             .http
-            .call(Req::get(&format!("{API}/registered-models/get"), &[("name", name)]))
+            .call(Req::get(
+                &format!("{API}/registered-models/get"),
+                &[("name", name)],
+            ))
             .map_err(|e| not_found_as(e, "registered model", name))?;
-        Ok(v.get("registered_model").map(model_from_json).unwrap_or(RegisteredModel {
-            name: name.to_string(),
-            description: String::new(),
-            tags: Default::default(),
-            aliases: Default::default(),
-        }))
+        Ok(v.get("registered_model")
+            .map(model_from_json)
+            .unwrap_or(RegisteredModel {
+                name: name.to_string(),
+                description: String::new(),
+                tags: Default::default(),
+                aliases: Default::default(),
+            }))
     }
 
-    pub(crate) fn create_model_version_impl(&self, name: &str, new: &NewVersion) -> Result<ModelVersion> {
+    pub(crate) fn create_model_version_impl(
+        &self,
+        name: &str,
+        new: &NewVersion,
+    ) -> Result<ModelVersion> {
         validate::model_name(name)?;
         validate::artifact_path(&new.artifact_path)?;
         for (k, v) in &new.tags {
@@ -99,20 +113,31 @@ impl RestStore {
         version_of(&ep, &v)
     }
 
-    pub(crate) fn get_model_version_by_alias_impl(&self, name: &str, alias: &str) -> Result<ModelVersion> {
+    pub(crate) fn get_model_version_by_alias_impl(
+        &self,
+        name: &str,
+        alias: &str,
+    ) -> Result<ModelVersion> {
         validate::model_name(name)?;
         if alias.eq_ignore_ascii_case("latest") {
             let ep = format!("{API}/model-versions/search");
             let filter = format!("name='{}'", name.replace('\'', "\\'"));
             let v = self.http.call(Req::get(
                 &ep,
-                &[("filter", &filter), ("order_by", "version_number DESC"), ("max_results", "1")],
+                &[
+                    ("filter", &filter),
+                    ("order_by", "version_number DESC"),
+                    ("max_results", "1"),
+                ],
             ))?;
             let first = v
                 .get("model_versions")
                 .and_then(Value::as_array)
                 .and_then(|a| a.first())
-                .ok_or_else(|| TrackingError::NotFound { what: "model version", name: format!("{name}@latest") })?;
+                .ok_or_else(|| TrackingError::NotFound {
+                    what: "model version",
+                    name: format!("{name}@latest"),
+                })?;
             let found = version_from_json(&ep, first)?;
             // Search results omit aliases and tags: read the full version.
             return self.get_model_version_impl(name, &found.version);
@@ -153,14 +178,25 @@ impl RestStore {
         Ok(())
     }
 
-    pub(crate) fn update_description(&self, name: &str, version: Option<&str>, description: &str) -> Result<()> {
+    pub(crate) fn update_description(
+        &self,
+        name: &str,
+        version: Option<&str>,
+        description: &str,
+    ) -> Result<()> {
         validate::model_name(name)?;
         let (path, body) = match version {
             Some(v) => {
                 validate::version(v)?;
-                ("model-versions/update", json!({"name": name, "version": v, "description": description}))
+                (
+                    "model-versions/update",
+                    json!({"name": name, "version": v, "description": description}),
+                )
             }
-            None => ("registered-models/update", json!({"name": name, "description": description})),
+            None => (
+                "registered-models/update",
+                json!({"name": name, "description": description}),
+            ),
         };
         self.http
             .call(Req::json(Method::PATCH, &format!("{API}/{path}"), body))
@@ -168,15 +204,27 @@ impl RestStore {
         Ok(())
     }
 
-    pub(crate) fn set_registry_tag(&self, name: &str, version: Option<&str>, key: &str, value: &str) -> Result<()> {
+    pub(crate) fn set_registry_tag(
+        &self,
+        name: &str,
+        version: Option<&str>,
+        key: &str,
+        value: &str,
+    ) -> Result<()> {
         validate::model_name(name)?;
         validate::registry_tag(key, value)?;
         let (path, body) = match version {
             Some(v) => {
                 validate::version(v)?;
-                ("model-versions/set-tag", json!({"name": name, "version": v, "key": key, "value": value}))
+                (
+                    "model-versions/set-tag",
+                    json!({"name": name, "version": v, "key": key, "value": value}),
+                )
             }
-            None => ("registered-models/set-tag", json!({"name": name, "key": key, "value": value})),
+            None => (
+                "registered-models/set-tag",
+                json!({"name": name, "key": key, "value": value}),
+            ),
         };
         self.http
             .call(Req::json(Method::POST, &format!("{API}/{path}"), body))

@@ -67,10 +67,7 @@ impl RestStore {
         match created {
             Ok(v) => Ok(str_of(&v, "experiment_id")),
             // Lost a race (or a retried create had succeeded): read it back.
-            Err(e) if is_already_exists(&e) => self
-                .find_experiment(name)?
-                .map(|e| e.id)
-                .ok_or(e),
+            Err(e) if is_already_exists(&e) => self.find_experiment(name)?.map(|e| e.id).ok_or(e),
             Err(e) => Err(e),
         }
     }
@@ -78,14 +75,19 @@ impl RestStore {
     pub(crate) fn get_experiment_impl(&self, id: &str) -> Result<Experiment> {
         let v = self
             .http
-            .call(Req::get(&format!("{API}/experiments/get"), &[("experiment_id", id)]))
+            .call(Req::get(
+                &format!("{API}/experiments/get"),
+                &[("experiment_id", id)],
+            ))
             .map_err(|e| not_found_as(e, "experiment", id))?;
-        Ok(v.get("experiment").map(experiment_from_json).unwrap_or(Experiment {
-            id: id.to_string(),
-            name: String::new(),
-            artifact_location: String::new(),
-            tags: Default::default(),
-        }))
+        Ok(v.get("experiment")
+            .map(experiment_from_json)
+            .unwrap_or(Experiment {
+                id: id.to_string(),
+                name: String::new(),
+                artifact_location: String::new(),
+                tags: Default::default(),
+            }))
     }
 
     pub(crate) fn start_run_impl(&self, experiment_id: &str, start: &RunStart) -> Result<String> {
@@ -98,9 +100,10 @@ impl RestStore {
             .find(|(k, _)| k == "mlflow.user")
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
+        let start_time = start.start_time_ms.unwrap_or_else(crate::time::now_ms);
         let mut body = json!({
             "experiment_id": experiment_id,
-            "start_time": start.start_time_ms.unwrap_or_else(crate::time::now_ms),
+            "start_time": start_time,
             "tags": kv_list(&start.tags),
             "user_id": user,
         });
@@ -108,18 +111,50 @@ impl RestStore {
             validate::tag("mlflow.runName", n)?;
             o.insert("run_name".into(), json!(n));
         }
-        let v = self
-            .http
-            .call(Req::json(Method::POST, &format!("{API}/runs/create"), body))?;
-        let run = v
-            .get("run")
-            .ok_or_else(|| TrackingError::Protocol {
-                endpoint: "runs/create".into(),
-                reason: "no run in the answer".into(),
-            })
-            .and_then(|r| run_from_json("runs/create", r))?;
+        let path = format!("{API}/runs/create");
+        let mut found: Option<Run> = None;
+        let bytes = self.http.send_with(&path, &mut |retry| {
+            // An unanswered try may have created the run: look for it
+            // (same experiment, start time and name) before creating another.
+            if retry
+                && let Some(r) = self.find_created_run(experiment_id, start_time, start.name.as_deref())?
+            {
+                found = Some(r);
+                return Ok(None);
+            }
+            Ok(Some(Req::json(Method::POST, &path, body.clone())))
+        })?;
+        let run = match found {
+            Some(r) => r,
+            None => super::http::parse_json(&path, &bytes)?
+                .get("run")
+                .ok_or_else(|| TrackingError::Protocol {
+                    endpoint: "runs/create".into(),
+                    reason: "no run in the answer".into(),
+                })
+                .and_then(|r| run_from_json("runs/create", r))?,
+        };
         self.remember_artifact_uri(&run.run_id, &run.artifact_uri);
         Ok(run.run_id)
+    }
+
+    /// The single run of `experiment_id` started at `start_time` (with `name`).
+    fn find_created_run(&self, experiment_id: &str, start_time: i64, name: Option<&str>) -> Result<Option<Run>> {
+        let mut filter = format!("attributes.start_time = {start_time}");
+        if let Some(n) = name {
+            filter.push_str(&format!(" and attributes.run_name = {}", lit(n)));
+        }
+        let path = format!("{API}/runs/search");
+        let v = self.http.call(Req::json(
+            Method::POST,
+            &path,
+            json!({"experiment_ids": [experiment_id], "filter": filter, "max_results": 2}),
+        ))?;
+        let runs: Vec<&Value> = v.get("runs").and_then(Value::as_array).into_iter().flatten().collect();
+        match runs.as_slice() {
+            [one] => run_from_json(&path, one).map(Some),
+            _ => Ok(None),
+        }
     }
 
     pub(crate) fn end_run_impl(
@@ -149,7 +184,10 @@ impl RestStore {
             .map_err(|e| not_found_as(e, "run", run_id))?;
         let run = v
             .get("run")
-            .ok_or_else(|| TrackingError::NotFound { what: "run", name: run_id.to_string() })
+            .ok_or_else(|| TrackingError::NotFound {
+                what: "run",
+                name: run_id.to_string(),
+            })
             .and_then(|r| run_from_json("runs/get", r))?;
         self.remember_artifact_uri(&run.run_id, &run.artifact_uri);
         Ok(run)
@@ -169,7 +207,12 @@ impl RestStore {
                 .http
                 .call(Req::get(&path, &q))
                 .map_err(|e| not_found_as(e, "run", run_id))?;
-            for m in v.get("metrics").and_then(Value::as_array).into_iter().flatten() {
+            for m in v
+                .get("metrics")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 out.push(metric_from_json(&path, m)?);
             }
             match v.get("next_page_token").and_then(Value::as_str) {
@@ -179,7 +222,11 @@ impl RestStore {
         }
     }
 
-    pub(crate) fn search_runs_impl(&self, experiment_id: &str, filter: &RunFilter) -> Result<Vec<Run>> {
+    pub(crate) fn search_runs_impl(
+        &self,
+        experiment_id: &str,
+        filter: &RunFilter,
+    ) -> Result<Vec<Run>> {
         // Tags and params are filtered by the server; metrics (NaN, float
         // formatting) and everything again, exactly, on our side.
         let mut clauses = Vec::new();
@@ -205,7 +252,12 @@ impl RestStore {
                 o.insert("page_token".into(), json!(t));
             }
             let v = self.http.call(Req::json(Method::POST, &path, body))?;
-            for r in v.get("runs").and_then(Value::as_array).into_iter().flatten() {
+            for r in v
+                .get("runs")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let run = run_from_json(&path, r)?;
                 if crate::file_store::run_matches(&run, filter) {
                     out.push(run);
@@ -222,7 +274,10 @@ impl RestStore {
 /// Maps a 404 to [`TrackingError::NotFound`].
 pub(crate) fn not_found_as(e: TrackingError, what: &'static str, name: &str) -> TrackingError {
     if is_not_found(&e) {
-        TrackingError::NotFound { what, name: name.to_string() }
+        TrackingError::NotFound {
+            what,
+            name: name.to_string(),
+        }
     } else {
         e
     }

@@ -51,7 +51,11 @@ pub fn python() -> PathBuf {
         let out = Command::new(repo_root().join("scripts/pyenv.sh"))
             .output()
             .expect("run scripts/pyenv.sh");
-        assert!(out.status.success(), "pyenv.sh failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "pyenv.sh failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
     })
     .clone()
@@ -115,14 +119,24 @@ pub fn full_run(t: &dyn Tracker, tracking_uri: &str, work: &Path, tag: &str) -> 
     let sys_tags: Vec<(String, String)> = vec![
         ("mlflow.user".into(), "alice".into()),
         ("mlflow.source.name".into(), "mlw-tracking-tests".into()),
-        ("mlflow.source.git.commit".into(), "0123456789abcdef0123456789abcdef01234567".into()),
-        ("mlflow.note.content".into(), "# Full run\nLogged by *mlw-tracking*.".into()),
+        (
+            "mlflow.source.git.commit".into(),
+            "0123456789abcdef0123456789abcdef01234567".into(),
+        ),
+        (
+            "mlflow.note.content".into(),
+            "# Full run\nLogged by *mlw-tracking*.".into(),
+        ),
     ];
     let start = 1_700_000_000_000;
     let run = t
         .start_run(
             &exp,
-            &RunStart { name: Some("full-run".into()), tags: sys_tags.clone(), start_time_ms: Some(start) },
+            &RunStart {
+                name: Some("full-run".into()),
+                tags: sys_tags.clone(),
+                start_time_ms: Some(start),
+            },
         )
         .unwrap();
 
@@ -135,8 +149,16 @@ pub fn full_run(t: &dyn Tracker, tracking_uri: &str, work: &Path, tag: &str) -> 
     }
     let mut metrics: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for s in 0..1500i64 {
-        let m = Metric { key: "train/loss".into(), value: 1.0 / (s + 1) as f64, timestamp_ms: start + s, step: s };
-        metrics.entry(m.key.clone()).or_default().push(json!([m.step, m.value, m.timestamp_ms]));
+        let m = Metric {
+            key: "train/loss".into(),
+            value: 1.0 / (s + 1) as f64,
+            timestamp_ms: start + s,
+            step: s,
+        };
+        metrics
+            .entry(m.key.clone())
+            .or_default()
+            .push(json!([m.step, m.value, m.timestamp_ms]));
         batch.metrics.push(m);
     }
     batch.tags.push(("stage".into(), "dev".into()));
@@ -146,9 +168,24 @@ pub fn full_run(t: &dyn Tracker, tracking_uri: &str, work: &Path, tag: &str) -> 
     // Same value again is fine; a different one is refused.
     t.log_param(&run, "learning_rate", "0.1").unwrap();
     assert!(t.log_param(&run, "learning_rate", "0.2").is_err());
-    for (s, v) in [(0, 0.5), (1, 0.75), (2, f64::NAN), (3, f64::INFINITY), (4, 0.9)] {
-        let m = Metric { key: "val acc".into(), value: v, timestamp_ms: start + 10 * s, step: s };
-        metrics.entry(m.key.clone()).or_default().push(json!([m.step, mval(m.value), m.timestamp_ms]));
+    for (s, v) in [
+        (0, 0.5),
+        (1, 0.75),
+        (2, f64::NAN),
+        (3, f64::INFINITY),
+        (4, 0.9),
+    ] {
+        let m = Metric {
+            key: "val acc".into(),
+            value: v,
+            timestamp_ms: start + 10 * s,
+            step: s,
+        };
+        metrics.entry(m.key.clone()).or_default().push(json!([
+            m.step,
+            mval(m.value),
+            m.timestamp_ms
+        ]));
         t.log_metric(&run, &m).unwrap();
     }
     t.set_tag(&run, "stage", "test").unwrap();
@@ -160,7 +197,8 @@ pub fn full_run(t: &dyn Tracker, tracking_uri: &str, work: &Path, tag: &str) -> 
     std::fs::write(src.join("reports/summary.md"), b"# summary\n").unwrap();
     std::fs::write(src.join("reports/deep/table.csv"), b"a,b\n1,2\n").unwrap();
     t.log_artifact(&run, &src.join("notes.txt"), "").unwrap();
-    t.log_artifacts(&run, &src.join("reports"), "reports").unwrap();
+    t.log_artifacts(&run, &src.join("reports"), "reports")
+        .unwrap();
     let mut artifacts = BTreeMap::new();
     artifacts.insert("notes.txt".to_string(), sha256(b"hello artifacts\n"));
     artifacts.insert("reports/summary.md".to_string(), sha256(b"# summary\n"));
@@ -175,47 +213,86 @@ pub fn full_run(t: &dyn Tracker, tracking_uri: &str, work: &Path, tag: &str) -> 
     flavor.insert("format_version".into(), "1".into());
     flavor.insert("model".into(), "model.json".into());
     let sig = Signature {
-        inputs: vec![ColumnSpec::new("x1", ColumnType::Double), ColumnSpec::new("x2", ColumnType::Long)],
+        inputs: vec![
+            ColumnSpec::new("x1", ColumnType::Double),
+            ColumnSpec::new("x2", ColumnType::Long),
+        ],
         outputs: vec![ColumnSpec::new("prediction", ColumnType::Double)],
     };
-    let logged = t.log_model(&run, &model_dir, "model", &flavor, Some(&sig)).unwrap();
+    let logged = t
+        .log_model(&run, &model_dir, "model", &flavor, Some(&sig))
+        .unwrap();
     assert_eq!(logged.run_id, run);
-    artifacts.insert("model/model.json".to_string(), sha256(b"{\"format_version\":1}"));
+    artifacts.insert(
+        "model/model.json".to_string(),
+        sha256(b"{\"format_version\":1}"),
+    );
     artifacts.insert("model/data/weights.bin".to_string(), sha256(&[1, 2, 3, 4]));
 
     // Registry.
     let model_name = format!("itest-{tag}-model-{}", &uniq[..8]);
-    let rm = t.create_registered_model(&model_name, Some("first description"), &[("owner".into(), "ml".into())]).unwrap();
+    let rm = t
+        .create_registered_model(
+            &model_name,
+            Some("first description"),
+            &[("owner".into(), "ml".into())],
+        )
+        .unwrap();
     assert_eq!(rm.name, model_name);
     assert!(matches!(
         t.create_registered_model(&model_name, None, &[]),
         Err(mlw_tracking::TrackingError::AlreadyExists { .. })
     ));
-    t.set_registered_model_description(&model_name, "the demo model").unwrap();
-    t.set_registered_model_tag(&model_name, "domain", "tabular").unwrap();
-    let nv = NewVersion { run_id: run.clone(), artifact_path: "model".into(), description: Some("v1".into()), tags: vec![] };
+    t.set_registered_model_description(&model_name, "the demo model")
+        .unwrap();
+    t.set_registered_model_tag(&model_name, "domain", "tabular")
+        .unwrap();
+    let nv = NewVersion {
+        run_id: run.clone(),
+        artifact_path: "model".into(),
+        description: Some("v1".into()),
+        tags: vec![],
+    };
     let v1 = t.create_model_version(&model_name, &nv).unwrap();
     let v2 = t.create_model_version(&model_name, &nv).unwrap();
     assert_eq!((v1.version.as_str(), v2.version.as_str()), ("1", "2"));
-    t.set_model_version_description(&model_name, "2", "second").unwrap();
-    t.set_model_version_tag(&model_name, "2", "validated", "true").unwrap();
+    t.set_model_version_description(&model_name, "2", "second")
+        .unwrap();
+    t.set_model_version_tag(&model_name, "2", "validated", "true")
+        .unwrap();
     t.set_alias(&model_name, "champion", "1").unwrap();
     t.set_alias(&model_name, "challenger", "2").unwrap();
     t.set_alias(&model_name, "tmp", "2").unwrap();
     t.delete_alias(&model_name, "tmp").unwrap();
     assert!(t.get_model_version_by_alias(&model_name, "tmp").is_err());
-    assert_eq!(t.get_model_version_by_alias(&model_name, "champion").unwrap().version, "1");
-    assert_eq!(t.get_model_version_by_alias(&model_name, "latest").unwrap().version, "2");
-    let staged = t.transition_stage(&model_name, "1", "production", false).unwrap();
+    assert_eq!(
+        t.get_model_version_by_alias(&model_name, "champion")
+            .unwrap()
+            .version,
+        "1"
+    );
+    assert_eq!(
+        t.get_model_version_by_alias(&model_name, "latest")
+            .unwrap()
+            .version,
+        "2"
+    );
+    let staged = t
+        .transition_stage(&model_name, "1", "production", false)
+        .unwrap();
     assert_eq!(staged.current_stage, "Production");
     let got_v2 = t.get_model_version(&model_name, "2").unwrap();
     assert_eq!(got_v2.description, "second");
-    assert_eq!(got_v2.tags.get("validated").map(String::as_str), Some("true"));
+    assert_eq!(
+        got_v2.tags.get("validated").map(String::as_str),
+        Some("true")
+    );
     assert_eq!(got_v2.aliases, vec!["challenger".to_string()]);
     let rm = t.get_registered_model(&model_name).unwrap();
     assert_eq!(rm.aliases.get("champion").map(String::as_str), Some("1"));
 
-    t.end_run(&run, RunStatus::Finished, Some(start + 60_000)).unwrap();
+    t.end_run(&run, RunStatus::Finished, Some(start + 60_000))
+        .unwrap();
 
     // Read back through the Rust API.
     let got = t.get_run(&run).unwrap();
@@ -229,11 +306,27 @@ pub fn full_run(t: &dyn Tracker, tracking_uri: &str, work: &Path, tag: &str) -> 
     assert_eq!(hist.len(), 5);
     assert!(hist.iter().any(|m| m.value.is_nan()));
     let found = t
-        .search_runs(&exp, &mlw_tracking::RunFilter { tags: vec![("stage".into(), "test".into())], params: vec![("learning_rate".into(), "0.1".into())], metrics: vec![("val acc".into(), 0.9)] })
+        .search_runs(
+            &exp,
+            &mlw_tracking::RunFilter {
+                tags: vec![("stage".into(), "test".into())],
+                params: vec![("learning_rate".into(), "0.1".into())],
+                metrics: vec![("val acc".into(), 0.9)],
+            },
+        )
         .unwrap();
-    assert_eq!(found.iter().map(|r| r.run_id.clone()).collect::<Vec<_>>(), vec![run.clone()]);
+    assert_eq!(
+        found.iter().map(|r| r.run_id.clone()).collect::<Vec<_>>(),
+        vec![run.clone()]
+    );
     let none = t
-        .search_runs(&exp, &mlw_tracking::RunFilter { tags: vec![("stage".into(), "prod".into())], ..Default::default() })
+        .search_runs(
+            &exp,
+            &mlw_tracking::RunFilter {
+                tags: vec![("stage".into(), "prod".into())],
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert!(none.is_empty());
     for uri in [
@@ -244,10 +337,19 @@ pub fn full_run(t: &dyn Tracker, tracking_uri: &str, work: &Path, tag: &str) -> 
     ] {
         let dir = t.resolve(&uri).unwrap();
         assert!(dir.join("MLmodel").is_file(), "{uri} -> {}", dir.display());
-        assert_eq!(std::fs::read(dir.join("data/weights.bin")).unwrap(), vec![1, 2, 3, 4], "{uri}");
+        assert_eq!(
+            std::fs::read(dir.join("data/weights.bin")).unwrap(),
+            vec![1, 2, 3, 4],
+            "{uri}"
+        );
     }
-    let dl = t.download_artifacts(&run, "reports", &work.join(format!("dl-{}", &uniq[..8]))).unwrap();
-    assert_eq!(std::fs::read(dl.join("deep/table.csv")).unwrap(), b"a,b\n1,2\n");
+    let dl = t
+        .download_artifacts(&run, "reports", &work.join(format!("dl-{}", &uniq[..8])))
+        .unwrap();
+    assert_eq!(
+        std::fs::read(dl.join("deep/table.csv")).unwrap(),
+        b"a,b\n1,2\n"
+    );
 
     let mut tags: BTreeMap<String, String> = sys_tags.into_iter().collect();
     tags.insert("mlflow.runName".into(), "full-run".into());
@@ -270,5 +372,10 @@ pub fn full_run(t: &dyn Tracker, tracking_uri: &str, work: &Path, tag: &str) -> 
             "aliases": {"champion": "1", "challenger": "2"},
         },
     });
-    Logged { run_id: run, experiment_id: exp, model_name, expect }
+    Logged {
+        run_id: run,
+        experiment_id: exp,
+        model_name,
+        expect,
+    }
 }

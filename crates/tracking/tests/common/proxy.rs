@@ -38,7 +38,10 @@ pub struct Proxy {
 
 impl Proxy {
     pub fn start(upstream: &str) -> Proxy {
-        let upstream = upstream.trim_start_matches("http://").trim_end_matches('/').to_string();
+        let upstream = upstream
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let down = Arc::new(AtomicBool::new(false));
@@ -56,7 +59,11 @@ impl Proxy {
 
     /// `times` requests whose path contains `path` get `fault`.
     pub fn add_rule(&self, path: &str, fault: Fault, times: u32) {
-        self.shared.lock().unwrap().rules.push((path.to_string(), fault, times));
+        self.shared
+            .lock()
+            .unwrap()
+            .rules
+            .push((path.to_string(), fault, times));
     }
 
     pub fn set_down(&self, down: bool) {
@@ -65,7 +72,13 @@ impl Proxy {
 
     /// How many requests (forwarded or not) had `path` in their path.
     pub fn count(&self, path: &str) -> usize {
-        self.shared.lock().unwrap().seen.iter().filter(|p| p.contains(path)).count()
+        self.shared
+            .lock()
+            .unwrap()
+            .seen
+            .iter()
+            .filter(|p| p.contains(path))
+            .count()
     }
 }
 
@@ -87,7 +100,8 @@ fn read_request(conn: &mut TcpStream) -> Option<(String, Vec<u8>)> {
         .lines()
         .find_map(|l| {
             let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse().ok())?
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse().ok())?
         })
         .unwrap_or(0);
     while buf.len() < head_end + len {
@@ -122,11 +136,16 @@ fn forward(upstream: &str, req: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn handle(mut conn: TcpStream, upstream: &str, down: &AtomicBool, shared: &Mutex<Shared>) {
-    let Some((path, req)) = read_request(&mut conn) else { return };
+    let Some((path, req)) = read_request(&mut conn) else {
+        return;
+    };
     let fault = {
         let mut s = shared.lock().unwrap();
         s.seen.push(path.clone());
-        let hit = s.rules.iter_mut().find(|(p, _, n)| *n > 0 && path.contains(p.as_str()));
+        let hit = s
+            .rules
+            .iter_mut()
+            .find(|(p, _, n)| *n > 0 && path.contains(p.as_str()));
         hit.map(|(_, f, n)| {
             *n -= 1;
             f.clone()
@@ -146,7 +165,11 @@ fn handle(mut conn: TcpStream, upstream: &str, down: &AtomicBool, shared: &Mutex
     };
     match fault {
         Some(Fault::Status500) => reply(&mut conn, "500 Internal Server Error", ""),
-        Some(Fault::Throttle(s)) => reply(&mut conn, "429 Too Many Requests", &format!("Retry-After: {s}\r\n")),
+        Some(Fault::Throttle(s)) => reply(
+            &mut conn,
+            "429 Too Many Requests",
+            &format!("Retry-After: {s}\r\n"),
+        ),
         Some(Fault::DropAfterForward) => {
             let _ = forward(upstream, &req);
             let _ = conn.shutdown(Shutdown::Both);

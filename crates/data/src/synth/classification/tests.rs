@@ -248,7 +248,10 @@ fn absurd_sizes_are_rejected_not_allocated() {
             n_samples: usize::MAX / 2,
             ..params()
         }),
-        Err(DataError::InvalidParameter { name: "n_samples", .. })
+        Err(DataError::InvalidParameter {
+            name: "n_samples",
+            ..
+        })
     ));
     assert!(matches!(
         make_classification(&ClassificationParams {
@@ -257,6 +260,9 @@ fn absurd_sizes_are_rejected_not_allocated() {
             n_classes: 1 << 20,
             ..params()
         }),
-        Err(DataError::InvalidParameter { name: "n_clusters_per_class", .. })
+        Err(DataError::InvalidParameter {
+            name: "n_clusters_per_class",
+            ..
+        })
     ));
 }
