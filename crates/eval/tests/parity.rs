@@ -9,32 +9,53 @@ use std::path::PathBuf;
 use mlw_eval::metrics::classification::{Average, confusion_matrix, precision_recall_f1};
 use mlw_eval::metrics::probabilistic::roc_auc_ovr;
 use mlw_eval::split::{
-    group_kfold, holdout_group, holdout_stratified, kfold, stratified_group_kfold, stratified_kfold,
-    time_series_split,
+    group_kfold, holdout_group, holdout_stratified, kfold, stratified_group_kfold,
+    stratified_kfold, time_series_split,
 };
-use mlw_eval::{BinStrategy, Metric, Predictions, calibration_curve, expected_calibration_error, precision_recall_curve, roc_curve};
+use mlw_eval::{
+    BinStrategy, Metric, Predictions, calibration_curve, expected_calibration_error,
+    precision_recall_curve, roc_curve,
+};
 use ndarray::Array2;
 use serde_json::Value;
 
 fn load(name: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/eval").join(format!("{name}.json"));
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/eval")
+        .join(format!("{name}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let v: Value = serde_json::from_str(&text).unwrap();
-    assert!(v["meta"]["sklearn_version"].as_str().is_some_and(|s| s.starts_with("1.9")), "fixtures from scikit-learn 1.9");
+    assert!(
+        v["meta"]["sklearn_version"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("1.9")),
+        "fixtures from scikit-learn 1.9"
+    );
     v
 }
 
 fn f64s(v: &Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
 }
 
 fn usizes(v: &Value) -> Vec<usize> {
-    v.as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as usize).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap() as usize)
+        .collect()
 }
 
 fn close(got: f64, want: f64, what: &str) {
     let tol = 1e-12 * want.abs().max(1.0);
-    assert!((got - want).abs() <= tol, "{what}: got {got:e}, scikit-learn {want:e}");
+    assert!(
+        (got - want).abs() <= tol,
+        "{what}: got {got:e}, scikit-learn {want:e}"
+    );
 }
 
 fn close_all(got: &[f64], want: &[f64], what: &str) {
@@ -56,39 +77,94 @@ fn binary_metrics_match_scikit_learn() {
         let name = case["name"].as_str().unwrap();
         let y = usizes(&case["y_true"]);
         let s = f64s(&case["scores"]);
-        let preds = Predictions::binary_from_scores(y.clone(), &s, case["threshold"].as_f64().unwrap()).unwrap();
+        let preds =
+            Predictions::binary_from_scores(y.clone(), &s, case["threshold"].as_f64().unwrap())
+                .unwrap();
         if let Predictions::Classification { y_pred, .. } = &preds {
-            assert_eq!(y_pred, &usizes(&case["y_pred"]), "{name}: labels from threshold");
+            assert_eq!(
+                y_pred,
+                &usizes(&case["y_pred"]),
+                "{name}: labels from threshold"
+            );
         }
         for (metric, want) in case["metrics"].as_object().unwrap() {
             let m = Metric::from_name(metric).unwrap();
-            close(m.score(&preds).unwrap(), want.as_f64().unwrap(), &format!("{name}/{metric}"));
+            close(
+                m.score(&preds).unwrap(),
+                want.as_f64().unwrap(),
+                &format!("{name}/{metric}"),
+            );
         }
         let ypred = usizes(&case["y_pred"]);
         let cm = confusion_matrix(&y, &ypred).unwrap();
-        let want: Vec<Vec<u64>> = case["confusion"].as_array().unwrap().iter().map(|r| usizes(r).iter().map(|&c| c as u64).collect()).collect();
+        let want: Vec<Vec<u64>> = case["confusion"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| usizes(r).iter().map(|&c| c as u64).collect())
+            .collect();
         assert_eq!(cm.counts, want, "{name}: confusion");
 
         let roc = roc_curve(&y, &s).unwrap();
         assert!(roc.thresholds[0].is_infinite());
-        close_all(&roc.fpr, &f64s(&case["roc"]["fpr"]), &format!("{name}/roc.fpr"));
-        close_all(&roc.tpr, &f64s(&case["roc"]["tpr"]), &format!("{name}/roc.tpr"));
-        close_all(&roc.thresholds[1..], &f64s(&case["roc"]["thresholds_after_inf"]), &format!("{name}/roc.thr"));
+        close_all(
+            &roc.fpr,
+            &f64s(&case["roc"]["fpr"]),
+            &format!("{name}/roc.fpr"),
+        );
+        close_all(
+            &roc.tpr,
+            &f64s(&case["roc"]["tpr"]),
+            &format!("{name}/roc.tpr"),
+        );
+        close_all(
+            &roc.thresholds[1..],
+            &f64s(&case["roc"]["thresholds_after_inf"]),
+            &format!("{name}/roc.thr"),
+        );
         let pr = precision_recall_curve(&y, &s).unwrap();
-        close_all(&pr.precision, &f64s(&case["pr"]["precision"]), &format!("{name}/pr.precision"));
-        close_all(&pr.recall, &f64s(&case["pr"]["recall"]), &format!("{name}/pr.recall"));
-        close_all(&pr.thresholds, &f64s(&case["pr"]["thresholds"]), &format!("{name}/pr.thr"));
+        close_all(
+            &pr.precision,
+            &f64s(&case["pr"]["precision"]),
+            &format!("{name}/pr.precision"),
+        );
+        close_all(
+            &pr.recall,
+            &f64s(&case["pr"]["recall"]),
+            &format!("{name}/pr.recall"),
+        );
+        close_all(
+            &pr.thresholds,
+            &f64s(&case["pr"]["thresholds"]),
+            &format!("{name}/pr.thr"),
+        );
 
         for (key, want) in case["calibration"].as_object().unwrap() {
             let (strategy, bins) = key.split_once('_').unwrap();
-            let strategy = if strategy == "uniform" { BinStrategy::Uniform } else { BinStrategy::Quantile };
+            let strategy = if strategy == "uniform" {
+                BinStrategy::Uniform
+            } else {
+                BinStrategy::Quantile
+            };
             let n_bins: usize = bins.parse().unwrap();
             let c = calibration_curve(&y, &s, n_bins, strategy).unwrap();
-            close_all(&c.prob_true, &f64s(&want["prob_true"]), &format!("{name}/{key}.prob_true"));
-            close_all(&c.prob_pred, &f64s(&want["prob_pred"]), &format!("{name}/{key}.prob_pred"));
+            close_all(
+                &c.prob_true,
+                &f64s(&want["prob_true"]),
+                &format!("{name}/{key}.prob_true"),
+            );
+            close_all(
+                &c.prob_pred,
+                &f64s(&want["prob_pred"]),
+                &format!("{name}/{key}.prob_pred"),
+            );
             assert_eq!(c.counts, usizes(&want["counts"]), "{name}/{key}.counts");
             let e = expected_calibration_error(&y, &s, n_bins, strategy).unwrap();
-            close(e, want["ece"].as_f64().unwrap(), &format!("{name}/{key}.ece"));
+            close(
+                e,
+                want["ece"].as_f64().unwrap(),
+                &format!("{name}/{key}.ece"),
+            );
         }
     }
 }
@@ -100,21 +176,52 @@ fn multiclass_metrics_match_scikit_learn() {
         let y = usizes(&case["y_true"]);
         let yp = usizes(&case["y_pred"]);
         let proba = matrix(&case["proba"]);
-        let preds = Predictions::classification(y.clone(), yp.clone(), Some(proba.clone())).unwrap();
+        let preds =
+            Predictions::classification(y.clone(), yp.clone(), Some(proba.clone())).unwrap();
         let m = &case["metrics"];
         let want = |k: &str| m[k].as_f64().unwrap();
-        for metric in ["accuracy", "balanced_accuracy", "f1_macro", "f1_weighted", "roc_auc_ovr", "log_loss", "brier", "mcc", "cohen_kappa"] {
+        for metric in [
+            "accuracy",
+            "balanced_accuracy",
+            "f1_macro",
+            "f1_weighted",
+            "roc_auc_ovr",
+            "log_loss",
+            "brier",
+            "mcc",
+            "cohen_kappa",
+        ] {
             let got = Metric::from_name(metric).unwrap().score(&preds).unwrap();
             close(got, want(metric), &format!("{name}/{metric}"));
         }
         let macro_ = precision_recall_f1(&y, &yp, Average::Macro).unwrap();
         let weighted = precision_recall_f1(&y, &yp, Average::Weighted).unwrap();
-        close(macro_.precision, want("precision_macro"), &format!("{name}/precision_macro"));
-        close(macro_.recall, want("recall_macro"), &format!("{name}/recall_macro"));
-        close(weighted.precision, want("precision_weighted"), &format!("{name}/precision_weighted"));
-        close(weighted.recall, want("recall_weighted"), &format!("{name}/recall_weighted"));
+        close(
+            macro_.precision,
+            want("precision_macro"),
+            &format!("{name}/precision_macro"),
+        );
+        close(
+            macro_.recall,
+            want("recall_macro"),
+            &format!("{name}/recall_macro"),
+        );
+        close(
+            weighted.precision,
+            want("precision_weighted"),
+            &format!("{name}/precision_weighted"),
+        );
+        close(
+            weighted.recall,
+            want("recall_weighted"),
+            &format!("{name}/recall_weighted"),
+        );
         let w = roc_auc_ovr(&y, proba.view(), Average::Weighted).unwrap();
-        close(w, want("roc_auc_ovr_weighted"), &format!("{name}/roc_auc_ovr_weighted"));
+        close(
+            w,
+            want("roc_auc_ovr_weighted"),
+            &format!("{name}/roc_auc_ovr_weighted"),
+        );
     }
 }
 
@@ -131,7 +238,10 @@ fn regression_metrics_match_scikit_learn() {
 }
 
 fn class_counts(y: &[usize], idx: &[usize], classes: &[usize]) -> Vec<usize> {
-    classes.iter().map(|&c| idx.iter().filter(|&&i| y[i] == c).count()).collect()
+    classes
+        .iter()
+        .map(|&c| idx.iter().filter(|&&i| y[i] == c).count())
+        .collect()
 }
 
 #[test]
@@ -145,12 +255,28 @@ fn split_structure_matches_scikit_learn() {
         classes.dedup();
         let folds = stratified_kfold(&y, 4, shuffle.then_some(11)).unwrap();
         let sizes: Vec<usize> = folds.iter().map(|f| f.test.len()).collect();
-        assert_eq!(sizes, usizes(&case["test_sizes"]), "stratified k-fold sizes");
-        for (f, want) in folds.iter().zip(case["test_class_counts"].as_array().unwrap()) {
-            assert_eq!(class_counts(&y, &f.test, &classes), usizes(want), "per-class counts");
+        assert_eq!(
+            sizes,
+            usizes(&case["test_sizes"]),
+            "stratified k-fold sizes"
+        );
+        for (f, want) in folds
+            .iter()
+            .zip(case["test_class_counts"].as_array().unwrap())
+        {
+            assert_eq!(
+                class_counts(&y, &f.test, &classes),
+                usizes(want),
+                "per-class counts"
+            );
         }
         if !shuffle {
-            let want: Vec<Vec<usize>> = case["test_indices"].as_array().unwrap().iter().map(usizes).collect();
+            let want: Vec<Vec<usize>> = case["test_indices"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(usizes)
+                .collect();
             let got: Vec<Vec<usize>> = folds.iter().map(|f| f.test.clone()).collect();
             assert_eq!(got, want, "unshuffled stratified k-fold is deterministic");
         }
@@ -158,17 +284,39 @@ fn split_structure_matches_scikit_learn() {
 
     let case = &s["kfold"];
     let folds = kfold(23, 5, Some(3)).unwrap();
-    assert_eq!(folds.iter().map(|f| f.test.len()).collect::<Vec<_>>(), usizes(&case["test_sizes"]));
+    assert_eq!(
+        folds.iter().map(|f| f.test.len()).collect::<Vec<_>>(),
+        usizes(&case["test_sizes"])
+    );
 
     let case = &s["group_kfold"];
     let folds = group_kfold(&usizes(&case["groups"]), 4).unwrap();
-    let want: Vec<Vec<usize>> = case["test_indices"].as_array().unwrap().iter().map(usizes).collect();
-    assert_eq!(folds.iter().map(|f| f.test.clone()).collect::<Vec<_>>(), want, "GroupKFold");
+    let want: Vec<Vec<usize>> = case["test_indices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(usizes)
+        .collect();
+    assert_eq!(
+        folds.iter().map(|f| f.test.clone()).collect::<Vec<_>>(),
+        want,
+        "GroupKFold"
+    );
 
     let case = &s["stratified_group_kfold"];
-    let folds = stratified_group_kfold(&usizes(&case["y"]), &usizes(&case["groups"]), 3, None).unwrap();
-    let want: Vec<Vec<usize>> = case["test_indices"].as_array().unwrap().iter().map(usizes).collect();
-    assert_eq!(folds.iter().map(|f| f.test.clone()).collect::<Vec<_>>(), want, "StratifiedGroupKFold");
+    let folds =
+        stratified_group_kfold(&usizes(&case["y"]), &usizes(&case["groups"]), 3, None).unwrap();
+    let want: Vec<Vec<usize>> = case["test_indices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(usizes)
+        .collect();
+    assert_eq!(
+        folds.iter().map(|f| f.test.clone()).collect::<Vec<_>>(),
+        want,
+        "StratifiedGroupKFold"
+    );
 
     let case = &s["time_series_split"];
     let folds = time_series_split(&f64s(&case["times"]), 4, 2, None).unwrap();
@@ -180,8 +328,14 @@ fn split_structure_matches_scikit_learn() {
     let case = &s["stratified_holdout"];
     let y = usizes(&case["y"]);
     let fold = holdout_stratified(&y, case["test_fraction"].as_f64().unwrap(), 5).unwrap();
-    assert_eq!(class_counts(&y, &fold.train, &[0, 1, 2]), usizes(&case["train_class_counts"]));
-    assert_eq!(class_counts(&y, &fold.test, &[0, 1, 2]), usizes(&case["test_class_counts"]));
+    assert_eq!(
+        class_counts(&y, &fold.train, &[0, 1, 2]),
+        usizes(&case["train_class_counts"])
+    );
+    assert_eq!(
+        class_counts(&y, &fold.test, &[0, 1, 2]),
+        usizes(&case["test_class_counts"])
+    );
 
     let case = &s["group_holdout"];
     let g = usizes(&case["groups"]);
@@ -192,6 +346,12 @@ fn split_structure_matches_scikit_learn() {
         v.dedup();
         v.len()
     };
-    assert_eq!(count(&fold.test), case["n_test_groups"].as_u64().unwrap() as usize);
-    assert_eq!(count(&fold.train), case["n_train_groups"].as_u64().unwrap() as usize);
+    assert_eq!(
+        count(&fold.test),
+        case["n_test_groups"].as_u64().unwrap() as usize
+    );
+    assert_eq!(
+        count(&fold.train),
+        case["n_train_groups"].as_u64().unwrap() as usize
+    );
 }

@@ -3,8 +3,8 @@
 
 use mlw_eval::EvalError;
 use mlw_eval::split::{
-    Fold, check_no_leakage, group_kfold, holdout_group, holdout_random, holdout_stratified, holdout_time, kfold,
-    stratified_group_kfold, stratified_kfold, time_series_split,
+    Fold, check_no_leakage, group_kfold, holdout_group, holdout_random, holdout_stratified,
+    holdout_time, kfold, stratified_group_kfold, stratified_kfold, time_series_split,
 };
 use proptest::prelude::*;
 
@@ -16,9 +16,15 @@ fn assert_partition(folds: &[Fold], n: usize) {
             seen[i] += 1;
         }
         assert_eq!(f.train.len() + f.test.len(), n);
-        assert!(f.train.windows(2).all(|w| w[0] < w[1]) && f.test.windows(2).all(|w| w[0] < w[1]), "sorted");
+        assert!(
+            f.train.windows(2).all(|w| w[0] < w[1]) && f.test.windows(2).all(|w| w[0] < w[1]),
+            "sorted"
+        );
     }
-    assert!(seen.iter().all(|&c| c == 1), "every row in exactly one test fold");
+    assert!(
+        seen.iter().all(|&c| c == 1),
+        "every row in exactly one test fold"
+    );
 }
 
 /// Train and test are disjoint, sorted, and together hold every row.
@@ -26,7 +32,10 @@ fn assert_holdout(f: &Fold, n: usize) {
     let mut all: Vec<usize> = f.train.iter().chain(&f.test).copied().collect();
     all.sort_unstable();
     assert_eq!(all, (0..n).collect::<Vec<_>>());
-    assert!(f.train.windows(2).all(|w| w[0] < w[1]) && f.test.windows(2).all(|w| w[0] < w[1]), "sorted");
+    assert!(
+        f.train.windows(2).all(|w| w[0] < w[1]) && f.test.windows(2).all(|w| w[0] < w[1]),
+        "sorted"
+    );
 }
 
 fn sizes_differ_by_at_most_one(folds: &[Fold]) -> bool {
@@ -160,11 +169,29 @@ proptest! {
 
 #[test]
 fn leakage_guard_rejects_shared_rows_groups_and_time_order() {
-    let folds = vec![Fold { train: vec![0, 1], test: vec![1, 2] }];
-    assert!(matches!(check_no_leakage::<u8, f64>(&folds, None, None), Err(EvalError::Leakage { fold: 0, .. })));
-    let folds = vec![Fold { train: vec![0], test: vec![1] }];
-    assert!(matches!(check_no_leakage::<u8, f64>(&folds, Some(&[7, 7]), None), Err(EvalError::Leakage { .. })));
-    assert!(matches!(check_no_leakage::<u8, f64>(&folds, None, Some(&[2.0, 2.0])), Err(EvalError::Leakage { .. })));
+    let folds = vec![Fold {
+        train: vec![0, 1],
+        test: vec![1, 2],
+    }];
+    assert!(matches!(
+        check_no_leakage::<u8, f64>(&folds, None, None),
+        Err(EvalError::Leakage { fold: 0, .. })
+    ));
+    let folds = vec![Fold {
+        train: vec![0],
+        test: vec![1],
+    }];
+    assert!(matches!(
+        check_no_leakage::<u8, f64>(&folds, Some(&[7, 7]), None),
+        Err(EvalError::Leakage { .. })
+    ));
+    assert!(matches!(
+        check_no_leakage::<u8, f64>(&folds, None, Some(&[2.0, 2.0])),
+        Err(EvalError::Leakage { .. })
+    ));
     assert!(check_no_leakage::<u8, f64>(&folds, Some(&[1, 2]), Some(&[1.0, 2.0])).is_ok());
-    assert!(matches!(check_no_leakage::<u8, f64>(&folds, Some(&[1]), None), Err(EvalError::Leakage { .. })));
+    assert!(matches!(
+        check_no_leakage::<u8, f64>(&folds, Some(&[1]), None),
+        Err(EvalError::Leakage { .. })
+    ));
 }

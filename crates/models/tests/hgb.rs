@@ -402,3 +402,19 @@ fn bad_inputs_are_errors_not_panics() {
         Err(ModelError::InvalidParam { .. })
     ));
 }
+
+#[test]
+fn large_nodes_partitioned_in_parallel_give_the_same_model() {
+    // Above the parallel-partition threshold (32k rows per node).
+    let (x, s) = data(50_000, 4, 27);
+    let y = labels(&s, 28);
+    let params = HgbParams::default().with_n_estimators(5).with_seed(3);
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            let m = params.fit(&TrainSet::new(x.view(), classes(&y, 2))).unwrap();
+            serde_json::to_string(&m.to_serialized().unwrap()).unwrap()
+        })
+    };
+    assert_eq!(run(1), run(2));
+}

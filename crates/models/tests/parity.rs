@@ -258,3 +258,21 @@ fn kmeans_inertia_within_one_percent_of_scikit_learn() {
         );
     }
 }
+
+#[test]
+fn logistic_defaults_converge_on_badly_scaled_features() {
+    // Features scaled from 1e-2 to 1e2 with offsets up to 1e3: scikit-learn's
+    // lbfgs stops short here; the default budget (100 iterations, tol 1e-4)
+    // must reach the optimum.
+    let cases = load::<LogisticCase>("logistic");
+    let Some(case) = cases.iter().find(|c| c.name == "binary_scaled") else {
+        panic!("binary_scaled fixture missing");
+    };
+    let x = matrix(&case.x);
+    let y = Array1::from(case.y.clone());
+    let set = TrainSet::new(x.view(), Target::Classes { codes: y.view(), n_classes: 2 });
+    let m = LogisticRegressionParams::new().fit_typed(&set).unwrap();
+    assert!(m.converged(), "not converged in {} iterations", m.n_iter());
+    let want: Vec<f64> = case.coef.iter().flatten().copied().collect();
+    assert_close("default coef", m.coef().as_slice().unwrap(), &want, 1e-2);
+}

@@ -27,5 +27,6 @@
 
 pub mod error;
 pub mod load;
+pub mod report;
 
 pub use error::WorkflowError;

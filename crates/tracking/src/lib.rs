@@ -12,6 +12,31 @@
 //!   after an ambiguous failure; [`ResilientTracker`] continues a run into a
 //!   local spool when the server is unreachable and [`sync`] replays it.
 //!
+//! [`connect`] picks the backend from a URI.
+//!
+//! ## Guarantees
+//!
+//! * **Validation first** ([`validate`]): keys, values, names and aliases are
+//!   checked against MLflow's rules before anything is written or sent; values
+//!   over a limit are rejected (the server would truncate them silently).
+//! * **Concurrent processes** may share a file store: whole files are replaced
+//!   atomically (temp file + rename), metric points are appended with single
+//!   `O_APPEND` writes, ids and version numbers are allocated under a lock file.
+//! * **Retries** ([`RetryPolicy`]): connection errors, 408, 429, 500, 502, 503
+//!   and 504 are retried with exponential backoff and seeded jitter, honouring
+//!   `Retry-After`, within a bounded number of attempts and total time.
+//! * **No duplicated metric points**: before re-sending a metric batch after a
+//!   failure that may have been applied (timeout, dropped connection, 5xx),
+//!   the client reads the metric history and sends only the points the server
+//!   lacks (matched on key, step, timestamp and value). A retried `runs/create`
+//!   first looks for the run it may already have created. [`sync`] uses the
+//!   same comparison, so replaying a spool twice is harmless.
+//! * **Nothing lost**: with [`ResilientTracker`], a run whose server becomes
+//!   unreachable continues in a local spool (MLflow's file layout plus a sync
+//!   record), registry operations are journaled with placeholder versions
+//!   ([`is_pending_version`]), and [`sync`] replays everything, creating the
+//!   run on the server if it never existed and setting its final status.
+//!
 //! ```
 //! use mlw_tracking::{FileStore, Metric, RunStart, RunStatus, Tracker};
 //!
@@ -32,9 +57,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod connect;
 mod error;
 mod file_store;
 mod ids;
+mod journal;
 mod mlmodel;
 mod resilient;
 mod rest;
@@ -45,12 +72,14 @@ mod types;
 mod uri;
 pub mod validate;
 
+pub use connect::connect;
 pub use error::{Result, TrackingError};
 pub use file_store::FileStore;
 pub use ids::new_id;
 pub use mlmodel::{
     ColumnSpec, ColumnType, FLAVOR, FlavorConf, HISTORY_TAG, LoggedModel, Signature,
 };
+pub use journal::{JOURNAL_FILE, is_pending_version};
 pub use resilient::ResilientTracker;
 pub use rest::batch::{
     MAX_ENTRIES_PER_BATCH, MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH,

@@ -81,6 +81,10 @@ pub struct SyncReport {
     pub failed: Vec<(String, String)>,
     /// Metric points sent.
     pub metric_points_sent: usize,
+    /// Registry operations replayed from the journal.
+    pub registry_ops_applied: usize,
+    /// Versions registered offline: (placeholder, model name, real version).
+    pub registered_versions: Vec<(String, String, String)>,
 }
 
 /// Spooled runs: (spool run id, run directory, state), unsynced first.
@@ -127,6 +131,22 @@ pub fn sync(spool_dir: &Path, remote: &RestStore) -> Result<SyncReport> {
             Err(e) => report.failed.push((id, e.to_string())),
         }
     }
+    let mut runs = std::collections::HashMap::new();
+    let mut waiting = std::collections::HashSet::new();
+    for (id, _, st) in spooled_runs(&spool)? {
+        match st.remote_run_id {
+            Some(r) => {
+                runs.insert(id, r);
+            }
+            None => {
+                waiting.insert(id);
+            }
+        }
+    }
+    let replay = crate::journal::replay(spool.root(), remote, &runs, &waiting)?;
+    report.registry_ops_applied = replay.applied;
+    report.registered_versions = replay.versions;
+    report.failed.extend(replay.failed);
     Ok(report)
 }
 

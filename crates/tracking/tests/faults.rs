@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use common::proxy::{Fault, Proxy};
 use mlw_tracking::{
-    Batch, FileStore, FlavorConf, Metric, ResilientTracker, RestConfig, RestStore, RetryPolicy,
-    RunStart, RunStatus, Tracker, TrackingError, sync,
+    Batch, FileStore, FlavorConf, Metric, NewVersion, ResilientTracker, RestConfig, RestStore, RetryPolicy,
+    RunStart, RunStatus, Tracker, TrackingError, is_pending_version, sync,
 };
 use serde_json::json;
 
@@ -189,6 +189,14 @@ fn server_down_at_start_spools_then_sync_replays_everything() {
         .unwrap();
     t.end_run(&run, RunStatus::Finished, Some(1_700_000_100_000))
         .unwrap();
+    // Registering while offline hands out a placeholder version.
+    let model_name = format!("faults-offline-model-{}", mlw_tracking::new_id());
+    t.get_or_create_registered_model(&model_name).unwrap();
+    let nv = NewVersion { run_id: run.clone(), artifact_path: "model".into(), ..Default::default() };
+    let pending = t.create_model_version(&model_name, &nv).unwrap();
+    assert!(is_pending_version(&pending.version), "{}", pending.version);
+    t.set_alias(&model_name, "champion", &pending.version).unwrap();
+    t.set_model_version_tag(&model_name, &pending.version, "offline", "yes").unwrap();
 
     // Everything is in the spool, in MLflow's layout.
     let spool = FileStore::open(&spool_dir).unwrap();
@@ -201,7 +209,13 @@ fn server_down_at_start_spools_then_sync_replays_everything() {
     let report = sync(&spool_dir, &direct).unwrap();
     assert_eq!(report.synced.len(), 1, "{report:?}");
     assert_eq!(report.metric_points_sent, 20);
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert_eq!(report.registry_ops_applied, 4);
+    assert_eq!(report.registered_versions, vec![(pending.version.clone(), model_name.clone(), "1".to_string())]);
     let remote_id = report.synced[0].1.clone();
+    let v1 = direct.get_model_version_by_alias(&model_name, "champion").unwrap();
+    assert_eq!((v1.version.as_str(), v1.run_id.as_str()), ("1", remote_id.as_str()));
+    assert_eq!(v1.tags.get("offline").map(String::as_str), Some("yes"));
     // A second sync has nothing to do.
     assert!(sync(&spool_dir, &direct).unwrap().synced.is_empty());
 
@@ -224,6 +238,7 @@ fn server_down_at_start_spools_then_sync_replays_everything() {
         "metrics": metrics,
         "artifacts": {"docs/notes.txt": common::sha256(b"offline notes"), "model/model.json": common::sha256(b"{}")},
         "model": {"artifact_path": "model", "flavor": "mlw"},
+        "registry": {"name": model_name, "versions": {"1": remote_id}, "aliases": {"champion": "1"}},
     });
     common::verify(&expect, work.path());
 }

@@ -104,8 +104,21 @@ pub fn holdout_stratified(y: &[usize], test_fraction: f64, seed: u64) -> Result<
     for c in 0..n_classes {
         let mut rows: Vec<usize> = (0..y.len()).filter(|&i| encoded[i] == c).collect();
         rows.shuffle(&mut rng);
-        train.extend_from_slice(&rows[..n_i[c]]);
-        test.extend_from_slice(&rows[n_i[c]..n_i[c] + t_i[c]]);
+        // n_i + t_i never exceeds the class count; `get` keeps a rounding
+        // surprise from becoming a panic.
+        let (tr, te) = (n_i[c], t_i[c]);
+        match (rows.get(..tr), rows.get(tr..tr + te)) {
+            (Some(a), Some(b)) => {
+                train.extend_from_slice(a);
+                test.extend_from_slice(b);
+            }
+            _ => {
+                return Err(impossible(format!(
+                    "class allocation {tr} + {te} exceeds {} rows",
+                    rows.len()
+                )));
+            }
+        }
     }
     let fold = Fold::sorted(train, test);
     check_no_leakage::<usize, f64>(std::slice::from_ref(&fold), None, None)?;

@@ -144,11 +144,16 @@ impl Svg {
         self.buf.push_str("/>\n");
     }
 
-    /// A rectangle; `style` is written as the `style` attribute.
-    pub(crate) fn rect(&mut self, x: f64, y: f64, w: f64, h: f64, style: &str) {
+    /// A rectangle with a CSS class (may be empty) and a `style` attribute.
+    pub(crate) fn rect(&mut self, x: f64, y: f64, w: f64, h: f64, class: &str, style: &str) {
+        if !class.is_empty() {
+            let _ = write!(self.buf, "<rect class=\"{class}\"");
+        } else {
+            self.buf.push_str("<rect");
+        }
         let _ = write!(
             self.buf,
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
+            " x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
             px(x),
             px(y),
             px(w.max(0.0)),
