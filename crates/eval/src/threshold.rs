@@ -69,6 +69,7 @@ pub struct ThresholdChoice {
     pub expected_cost: Option<f64>,
 }
 
+#[derive(Clone, Copy)]
 struct Candidate {
     threshold: f64,
     c: BinaryConfusion,
@@ -193,15 +194,12 @@ pub fn choose_threshold(
             let b =
                 best_by(&cands, |c| (c.f1, c.precision)).ok_or_else(|| no_candidate("max F1"))?;
             let why = format!("max F1 = {:.4} over {n_cands} candidate thresholds", b.f1);
-            Ok(finish(copy(b), why, None))
+            Ok(finish(*b, why, None))
         }
         ThresholdStrategy::MinPrecision(p) => {
             check_unit("min_precision", p)?;
-            let feasible: Vec<Candidate> = cands
-                .iter()
-                .filter(|c| c.precision >= p)
-                .map(copy)
-                .collect();
+            let feasible: Vec<Candidate> =
+                cands.iter().filter(|c| c.precision >= p).copied().collect();
             let best_reached = cands.iter().map(|c| c.precision).fold(0.0, f64::max);
             let b = best_by(&feasible, |c| (c.recall, c.precision)).ok_or_else(|| {
                 EvalError::NoFeasibleThreshold {
@@ -213,12 +211,12 @@ pub fn choose_threshold(
                 "best recall {:.4} with precision {:.4} >= {p}",
                 b.recall, b.precision
             );
-            Ok(finish(copy(b), why, None))
+            Ok(finish(*b, why, None))
         }
         ThresholdStrategy::MinRecall(r) => {
             check_unit("min_recall", r)?;
             let feasible: Vec<Candidate> =
-                cands.iter().filter(|c| c.recall >= r).map(copy).collect();
+                cands.iter().filter(|c| c.recall >= r).copied().collect();
             let best_reached = cands.iter().map(|c| c.recall).fold(0.0, f64::max);
             let b = best_by(&feasible, |c| (c.precision, c.recall)).ok_or_else(|| {
                 EvalError::NoFeasibleThreshold {
@@ -230,7 +228,7 @@ pub fn choose_threshold(
                 "best precision {:.4} with recall {:.4} >= {r}",
                 b.precision, b.recall
             );
-            Ok(finish(copy(b), why, None))
+            Ok(finish(*b, why, None))
         }
         ThresholdStrategy::MinCost { fp, fn_, tp, tn } => {
             if let Some(v) = [fp, fn_, tp, tn].into_iter().find(|v| !v.is_finite()) {
@@ -253,7 +251,7 @@ pub fn choose_threshold(
                 "min expected cost {:.6} per row (fp={fp}, fn={fn_}, tp={tp}, tn={tn}) over {n_cands} candidate thresholds",
                 cost(b)
             );
-            Ok(finish(copy(b), why, Some(cost(b))))
+            Ok(finish(*b, why, Some(cost(b))))
         }
         ThresholdStrategy::Fixed(_) => Err(no_candidate("fixed")),
     }
@@ -263,16 +261,6 @@ fn no_candidate(what: &str) -> EvalError {
     EvalError::NoFeasibleThreshold {
         constraint: what.to_string(),
         best: f64::NAN,
-    }
-}
-
-fn copy(c: &Candidate) -> Candidate {
-    Candidate {
-        threshold: c.threshold,
-        c: c.c,
-        precision: c.precision,
-        recall: c.recall,
-        f1: c.f1,
     }
 }
 

@@ -42,7 +42,7 @@ proptest! {
         values in prop::collection::vec(prop_oneof![-1.0f64..2.0, Just(f64::NAN), Just(0.0), Just(1.0)], 0..80),
         reg in prop::collection::vec(prop_oneof![-5.0f64..5.0, Just(f64::INFINITY)], 0..20),
     ) {
-        let rows = if cols == 0 { 0 } else { values.len() / cols };
+        let rows = values.len().checked_div(cols).unwrap_or(0);
         let proba = Array2::from_shape_vec((rows, cols), values[..rows * cols].to_vec()).ok();
         let cls = Predictions::Classification { y_true: y_true.clone(), y_pred, proba };
         let regression = Predictions::Regression { y_true: reg.clone(), y_pred: reg.iter().rev().copied().collect() };

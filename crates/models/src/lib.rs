@@ -9,7 +9,11 @@
 //! own algorithms through [`registry::EstimatorFactory`].
 //!
 //! Each algorithm also has a typed API (`FooParams` with `with_*` setters
-//! and `fit_typed`, returning a `FittedFoo`).
+//! and `fit_typed`, returning a `FittedFoo`). Around them:
+//! [`pipeline::Pipeline`] (fitted column transformer + model + class labels,
+//! stored as one unit), [`check`] (the conformance harness every estimator,
+//! plug-ins included, must pass), and the helpers plug-ins share:
+//! [`params::ParamReader`] and [`validate`].
 //!
 //! ```
 //! use mlw_models::registry::Registry;

@@ -50,6 +50,22 @@ pub trait EstimatorFactory: Send + Sync {
     /// [`ModelError::UnsupportedFormatVersion`], [`ModelError::Serde`],
     /// [`ModelError::InvalidInput`] for an inconsistent state.
     fn deserialize(&self, m: &SerializedModel) -> Result<Box<dyn FittedEstimator>, ModelError>;
+
+    /// As [`Self::deserialize`], given the registry the load goes through, so
+    /// that a model nesting other models (a calibrated classifier wraps its
+    /// base models) can load them, plug-ins included.
+    /// [`Registry::deserialize`] calls this; the default ignores `registry`.
+    ///
+    /// # Errors
+    /// As [`Self::deserialize`].
+    fn deserialize_in(
+        &self,
+        m: &SerializedModel,
+        registry: &Registry,
+    ) -> Result<Box<dyn FittedEstimator>, ModelError> {
+        let _ = registry;
+        self.deserialize(m)
+    }
 }
 
 /// The error for a task an algorithm does not solve; for factories.
@@ -209,7 +225,7 @@ impl Registry {
     /// [`ModelError::UnknownAlgorithm`], [`ModelError::UnsupportedFormatVersion`],
     /// [`ModelError::Serde`], [`ModelError::InvalidInput`].
     pub fn deserialize(&self, m: &SerializedModel) -> Result<Box<dyn FittedEstimator>, ModelError> {
-        self.factory(&m.algorithm)?.deserialize(m)
+        self.factory(&m.algorithm)?.deserialize_in(m, self)
     }
 }
 

@@ -12,9 +12,10 @@ fn dbg() {
     let (x, y) = read_csv("binary_train.csv");
     let (xt, _) = read_csv("binary_test.csv");
     let codes: Array1<usize> = y.iter().map(|&v| v as usize).collect();
-    for it in [8usize, 10, 12, 15, 20] {
+    for it in [9usize] {
         let m = HgbParams::default().with_n_estimators(it).fit_hgb(&TrainSet::new(x.view(), Target::Classes { codes: codes.view(), n_classes: 2 })).unwrap();
         let r = m.predict_raw(xt.view()).unwrap();
+        for (i, n) in m.trees()[it-1].nodes.iter().enumerate() { println!("n{i} f{} t{} l{} r{} v{:.5}", n.feature, n.threshold, n.left, n.right, n.value); }
         println!("it{it} raw {:?} leaves {}", &r.column(0).to_vec()[..3], m.trees()[it-1].n_leaves());
     }
 }

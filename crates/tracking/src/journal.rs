@@ -66,7 +66,12 @@ fn tags(op: &Value) -> Vec<(String, String)> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|t| Some((t.get(0)?.as_str()?.to_string(), t.get(1)?.as_str()?.to_string())))
+        .filter_map(|t| {
+            Some((
+                t.get(0)?.as_str()?.to_string(),
+                t.get(1)?.as_str()?.to_string(),
+            ))
+        })
         .collect()
 }
 
@@ -79,7 +84,12 @@ pub(crate) fn op(kind: &str, fields: Value) -> Value {
     v
 }
 
-fn apply(remote: &RestStore, op: &Value, pending: &mut HashMap<String, String>, runs: &HashMap<String, String>) -> Result<()> {
+fn apply(
+    remote: &RestStore,
+    op: &Value,
+    pending: &mut HashMap<String, String>,
+    runs: &HashMap<String, String>,
+) -> Result<()> {
     let name = s(op, "name");
     let version = |k: &str| {
         let v = s(op, k);
@@ -95,11 +105,17 @@ fn apply(remote: &RestStore, op: &Value, pending: &mut HashMap<String, String>, 
         }
         "create_version" => {
             let local_run = s(op, "run_id");
-            let run_id = runs.get(local_run).cloned().unwrap_or_else(|| local_run.to_string());
+            let run_id = runs
+                .get(local_run)
+                .cloned()
+                .unwrap_or_else(|| local_run.to_string());
             let nv = NewVersion {
                 run_id,
                 artifact_path: s(op, "artifact_path").to_string(),
-                description: op.get("description").and_then(Value::as_str).map(String::from),
+                description: op
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(String::from),
                 tags: tags(op),
             };
             match remote.get_registered_model(name) {
@@ -121,13 +137,17 @@ fn apply(remote: &RestStore, op: &Value, pending: &mut HashMap<String, String>, 
             remote.set_model_version_description(name, &version("version"), s(op, "description"))
         }
         "model_tag" => remote.set_registered_model_tag(name, s(op, "key"), s(op, "value")),
-        "version_tag" => remote.set_model_version_tag(name, &version("version"), s(op, "key"), s(op, "value")),
+        "version_tag" => {
+            remote.set_model_version_tag(name, &version("version"), s(op, "key"), s(op, "value"))
+        }
         "transition_stage" => remote
             .transition_stage(
                 name,
                 &version("version"),
                 s(op, "stage"),
-                op.get("archive_existing").and_then(Value::as_bool).unwrap_or(false),
+                op.get("archive_existing")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
             )
             .map(|_| ()),
         other => Err(TrackingError::Corrupt {
@@ -173,14 +193,20 @@ pub(crate) fn replay(
                 if s(op, "op") == "create_version"
                     && let Some(v) = pending.get(s(op, "pending"))
                 {
-                    out.versions.push((s(op, "pending").to_string(), s(op, "name").to_string(), v.clone()));
+                    out.versions.push((
+                        s(op, "pending").to_string(),
+                        s(op, "name").to_string(),
+                        v.clone(),
+                    ));
                 }
             }
             Err(e) if e.is_unavailable() => {
                 rest.extend(ops[i..].iter().cloned());
                 break;
             }
-            Err(e) => out.failed.push((format!("{}:{}", s(op, "op"), s(op, "name")), e.to_string())),
+            Err(e) => out
+                .failed
+                .push((format!("{}:{}", s(op, "op"), s(op, "name")), e.to_string())),
         }
     }
     // Substitute resolved placeholders in what is left.

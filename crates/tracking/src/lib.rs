@@ -76,10 +76,10 @@ pub use connect::connect;
 pub use error::{Result, TrackingError};
 pub use file_store::FileStore;
 pub use ids::new_id;
+pub use journal::{JOURNAL_FILE, is_pending_version};
 pub use mlmodel::{
     ColumnSpec, ColumnType, FLAVOR, FlavorConf, HISTORY_TAG, LoggedModel, Signature,
 };
-pub use journal::{JOURNAL_FILE, is_pending_version};
 pub use resilient::ResilientTracker;
 pub use rest::batch::{
     MAX_ENTRIES_PER_BATCH, MAX_METRICS_PER_BATCH, MAX_PARAMS_PER_BATCH, MAX_TAGS_PER_BATCH,

@@ -401,7 +401,12 @@ impl Tracker for ResilientTracker {
         }
         self.registry_op(
             |r| r.create_registered_model(name, description, tags),
-            || journal::op("create_model", json!({"name": name, "description": description, "tags": tags})),
+            || {
+                journal::op(
+                    "create_model",
+                    json!({"name": name, "description": description, "tags": tags}),
+                )
+            },
             || RegisteredModel {
                 name: name.to_string(),
                 description: description.unwrap_or_default().to_string(),
@@ -417,7 +422,10 @@ impl Tracker for ResilientTracker {
         validate::model_name(name)?;
         match self.remote.get_or_create_registered_model(name) {
             Err(e) if e.is_unavailable() => {
-                journal::append(self.spool.root(), &journal::op("create_model", json!({"name": name})))?;
+                journal::append(
+                    self.spool.root(),
+                    &journal::op("create_model", json!({"name": name})),
+                )?;
                 Ok(RegisteredModel {
                     name: name.to_string(),
                     description: String::new(),
@@ -473,7 +481,12 @@ impl Tracker for ResilientTracker {
         self.version_op(
             version,
             |r| r.set_alias(name, alias, version),
-            || journal::op("set_alias", json!({"name": name, "alias": alias, "version": version})),
+            || {
+                journal::op(
+                    "set_alias",
+                    json!({"name": name, "alias": alias, "version": version}),
+                )
+            },
         )
     }
     fn delete_alias(&self, name: &str, alias: &str) -> Result<()> {
@@ -489,16 +502,31 @@ impl Tracker for ResilientTracker {
         validate::model_name(name)?;
         self.registry_op(
             |r| r.set_registered_model_description(name, description),
-            || journal::op("model_description", json!({"name": name, "description": description})),
+            || {
+                journal::op(
+                    "model_description",
+                    json!({"name": name, "description": description}),
+                )
+            },
             || (),
         )
     }
-    fn set_model_version_description(&self, name: &str, version: &str, description: &str) -> Result<()> {
+    fn set_model_version_description(
+        &self,
+        name: &str,
+        version: &str,
+        description: &str,
+    ) -> Result<()> {
         validate::model_name(name)?;
         self.version_op(
             version,
             |r| r.set_model_version_description(name, version, description),
-            || journal::op("version_description", json!({"name": name, "version": version, "description": description})),
+            || {
+                journal::op(
+                    "version_description",
+                    json!({"name": name, "version": version, "description": description}),
+                )
+            },
         )
     }
     fn set_registered_model_tag(&self, name: &str, key: &str, value: &str) -> Result<()> {
@@ -506,20 +534,42 @@ impl Tracker for ResilientTracker {
         validate::registry_tag(key, value)?;
         self.registry_op(
             |r| r.set_registered_model_tag(name, key, value),
-            || journal::op("model_tag", json!({"name": name, "key": key, "value": value})),
+            || {
+                journal::op(
+                    "model_tag",
+                    json!({"name": name, "key": key, "value": value}),
+                )
+            },
             || (),
         )
     }
-    fn set_model_version_tag(&self, name: &str, version: &str, key: &str, value: &str) -> Result<()> {
+    fn set_model_version_tag(
+        &self,
+        name: &str,
+        version: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<()> {
         validate::model_name(name)?;
         validate::registry_tag(key, value)?;
         self.version_op(
             version,
             |r| r.set_model_version_tag(name, version, key, value),
-            || journal::op("version_tag", json!({"name": name, "version": version, "key": key, "value": value})),
+            || {
+                journal::op(
+                    "version_tag",
+                    json!({"name": name, "version": version, "key": key, "value": value}),
+                )
+            },
         )
     }
-    fn transition_stage(&self, name: &str, version: &str, stage: &str, archive_existing: bool) -> Result<ModelVersion> {
+    fn transition_stage(
+        &self,
+        name: &str,
+        version: &str,
+        stage: &str,
+        archive_existing: bool,
+    ) -> Result<ModelVersion> {
         validate::model_name(name)?;
         let stage = crate::tracker::canonical_stage(stage)?;
         let op = || {
@@ -542,7 +592,11 @@ impl Tracker for ResilientTracker {
             journal::append(self.spool.root(), &op())?;
             return Ok(placeholder());
         }
-        self.registry_op(|r| r.transition_stage(name, version, stage, archive_existing), op, placeholder)
+        self.registry_op(
+            |r| r.transition_stage(name, version, stage, archive_existing),
+            op,
+            placeholder,
+        )
     }
     fn resolve(&self, uri: &str) -> Result<PathBuf> {
         if let Ok(ModelUri::Run { run_id, .. }) = ModelUri::parse(uri)

@@ -118,7 +118,13 @@ pub fn sync(spool_dir: &Path, remote: &RestStore) -> Result<SyncReport> {
         if st.synced {
             continue;
         }
-        let run = spool.get_run(&id)?;
+        let run = match spool.get_run(&id) {
+            Ok(r) => r,
+            Err(e) => {
+                report.failed.push((id, e.to_string()));
+                continue;
+            }
+        };
         if !run.status.is_terminal() {
             report.still_running.push(id);
             continue;

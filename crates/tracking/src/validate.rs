@@ -126,9 +126,10 @@ pub fn metric(m: &Metric) -> Result<()> {
 
 /// Every entry of a batch; a param key repeated with a different value is an error.
 pub fn batch(b: &Batch) -> Result<()> {
-    for (i, (k, v)) in b.params.iter().enumerate() {
+    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for (k, v) in &b.params {
         param(k, v)?;
-        if let Some((_, v2)) = b.params[..i].iter().find(|(k2, _)| k2 == k)
+        if let Some(v2) = seen.insert(k, v)
             && v2 != v
         {
             return Err(invalid(

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use common::proxy::{Fault, Proxy};
 use mlw_tracking::{
-    Batch, FileStore, FlavorConf, Metric, NewVersion, ResilientTracker, RestConfig, RestStore, RetryPolicy,
-    RunStart, RunStatus, Tracker, TrackingError, is_pending_version, sync,
+    Batch, FileStore, FlavorConf, Metric, NewVersion, ResilientTracker, RestConfig, RestStore,
+    RetryPolicy, RunStart, RunStatus, Tracker, TrackingError, is_pending_version, sync,
 };
 use serde_json::json;
 
@@ -192,11 +192,17 @@ fn server_down_at_start_spools_then_sync_replays_everything() {
     // Registering while offline hands out a placeholder version.
     let model_name = format!("faults-offline-model-{}", mlw_tracking::new_id());
     t.get_or_create_registered_model(&model_name).unwrap();
-    let nv = NewVersion { run_id: run.clone(), artifact_path: "model".into(), ..Default::default() };
+    let nv = NewVersion {
+        run_id: run.clone(),
+        artifact_path: "model".into(),
+        ..Default::default()
+    };
     let pending = t.create_model_version(&model_name, &nv).unwrap();
     assert!(is_pending_version(&pending.version), "{}", pending.version);
-    t.set_alias(&model_name, "champion", &pending.version).unwrap();
-    t.set_model_version_tag(&model_name, &pending.version, "offline", "yes").unwrap();
+    t.set_alias(&model_name, "champion", &pending.version)
+        .unwrap();
+    t.set_model_version_tag(&model_name, &pending.version, "offline", "yes")
+        .unwrap();
 
     // Everything is in the spool, in MLflow's layout.
     let spool = FileStore::open(&spool_dir).unwrap();
@@ -211,10 +217,18 @@ fn server_down_at_start_spools_then_sync_replays_everything() {
     assert_eq!(report.metric_points_sent, 20);
     assert!(report.failed.is_empty(), "{report:?}");
     assert_eq!(report.registry_ops_applied, 4);
-    assert_eq!(report.registered_versions, vec![(pending.version.clone(), model_name.clone(), "1".to_string())]);
+    assert_eq!(
+        report.registered_versions,
+        vec![(pending.version.clone(), model_name.clone(), "1".to_string())]
+    );
     let remote_id = report.synced[0].1.clone();
-    let v1 = direct.get_model_version_by_alias(&model_name, "champion").unwrap();
-    assert_eq!((v1.version.as_str(), v1.run_id.as_str()), ("1", remote_id.as_str()));
+    let v1 = direct
+        .get_model_version_by_alias(&model_name, "champion")
+        .unwrap();
+    assert_eq!(
+        (v1.version.as_str(), v1.run_id.as_str()),
+        ("1", remote_id.as_str())
+    );
     assert_eq!(v1.tags.get("offline").map(String::as_str), Some("yes"));
     // A second sync has nothing to do.
     assert!(sync(&spool_dir, &direct).unwrap().synced.is_empty());
@@ -334,12 +348,28 @@ fn server_dies_mid_run_then_sync_completes_it_without_duplicates() {
 fn unanswered_run_create_does_not_create_two_runs() {
     let proxy = Proxy::start(&common::server_url());
     let s = quick_store(&proxy.url);
-    let exp = s.get_or_create_experiment(&format!("faults-create-{}", mlw_tracking::new_id()), &[]).unwrap();
+    let exp = s
+        .get_or_create_experiment(&format!("faults-create-{}", mlw_tracking::new_id()), &[])
+        .unwrap();
     proxy.add_rule("runs/create", Fault::DropAfterForward, 1);
     let run = s
-        .start_run(&exp, &RunStart { name: Some("once".into()), start_time_ms: Some(1_700_000_000_123), ..Default::default() })
+        .start_run(
+            &exp,
+            &RunStart {
+                name: Some("once".into()),
+                start_time_ms: Some(1_700_000_000_123),
+                ..Default::default()
+            },
+        )
         .unwrap();
-    assert_eq!(proxy.count("runs/create"), 1, "the retry must find the run instead of creating it again");
+    assert_eq!(
+        proxy.count("runs/create"),
+        1,
+        "the retry must find the run instead of creating it again"
+    );
     let all = s.search_runs(&exp, &Default::default()).unwrap();
-    assert_eq!(all.iter().map(|r| r.run_id.clone()).collect::<Vec<_>>(), vec![run]);
+    assert_eq!(
+        all.iter().map(|r| r.run_id.clone()).collect::<Vec<_>>(),
+        vec![run]
+    );
 }

@@ -69,13 +69,13 @@ impl TargetData {
     }
 
     /// As the models crate takes it (codes and reals as ndarray views).
-    pub(crate) fn with_target<R>(&self, f: impl FnOnce(Target<'_>) -> R) -> R {
+    pub(crate) fn as_target(&self) -> Target<'_> {
         match self {
-            TargetData::Classes { codes, n_classes } => f(Target::Classes {
+            TargetData::Classes { codes, n_classes } => Target::Classes {
                 codes: ndarray::ArrayView1::from(codes.as_slice()),
                 n_classes: *n_classes,
-            }),
-            TargetData::Real(v) => f(Target::Real(ndarray::ArrayView1::from(v.as_slice()))),
+            },
+            TargetData::Real(v) => Target::Real(ndarray::ArrayView1::from(v.as_slice())),
         }
     }
 }

@@ -39,7 +39,7 @@
 
 use crate::error::TuningError;
 use mlw_preprocess::{ColumnTransformerParams, GroupParams, MinFrequency};
-use mlw_specs::vocab::{DatetimePolicy, Encoder, Imputer, Remainder, Scaler};
+use mlw_specs::vocab::{DatetimePolicy, Encoder, Imputer, Remainder};
 use mlw_specs::{ParamMap, ParamValue};
 use serde::de::DeserializeOwned;
 
@@ -201,6 +201,7 @@ fn parse_enum<T: DeserializeOwned>(value: &ParamValue) -> Result<T, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mlw_specs::vocab::Scaler;
 
     fn base() -> ColumnTransformerParams {
         ColumnTransformerParams::new(vec![

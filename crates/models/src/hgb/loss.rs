@@ -111,19 +111,22 @@ impl LossFn {
         match self {
             LossFn::Binary => {
                 let z = raw.first().copied().unwrap_or(0.0);
-                // One exponential serves both the sigmoid and the loss
-                // log(1 + e^z) - y z = max(z, 0) + log(1 + e^-|z|) - y z.
-                let e = (-z.abs()).exp();
-                let p = if z >= 0.0 {
-                    1.0 / (1.0 + e)
+                // scikit-learn's formulas (same rounding, hence the same
+                // trees): with e = exp(-z), g = ((1 - y) - y e) / (1 + e),
+                // h = e / (1 + e)², loss = log(1 + e) + (1 - y) z.
+                let (gv, hv, l) = if z > -37.0 {
+                    let e = (-z).exp();
+                    let d = 1.0 + e;
+                    (((1.0 - y) - y * e) / d, e / (d * d), e.ln_1p() + (1.0 - y) * z)
                 } else {
-                    e / (1.0 + e)
+                    let e = z.exp();
+                    (e - y, e, e - y * z)
                 };
                 if let Some((g, h)) = out {
-                    g[0] = (p - y) as f32;
-                    h[0] = (p * (1.0 - p)).max(1e-16) as f32;
+                    g[0] = gv as f32;
+                    h[0] = hv as f32;
                 }
-                z.max(0.0) + e.ln_1p() - y * z
+                l
             }
             LossFn::Multiclass(_) => {
                 let m = raw.iter().copied().fold(f64::NEG_INFINITY, f64::max);

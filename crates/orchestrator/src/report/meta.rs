@@ -231,6 +231,6 @@ mod tests {
         let a: serde_json::Value = serde_json::from_str(r#"{"a":1,"b":[2,3]}"#).unwrap();
         let b: serde_json::Value = serde_json::from_str(r#"{"b":[2,3],"a":1}"#).unwrap();
         assert_eq!(config_hash(&a), config_hash(&b));
-        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5d8e2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

@@ -17,7 +17,9 @@ mod runs;
 pub(crate) use artifacts::file_name;
 pub(crate) use runs::run_matches;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Result, TrackingError};
 use crate::mlmodel::{FlavorConf, LoggedModel, Signature};
@@ -32,6 +34,8 @@ use crate::uri::ModelUri;
 #[derive(Debug, Clone)]
 pub struct FileStore {
     root: PathBuf,
+    /// Run id -> (experiment id, run directory); runs never move.
+    run_dirs: Arc<Mutex<HashMap<String, (String, PathBuf)>>>,
 }
 
 impl FileStore {
@@ -53,7 +57,10 @@ impl FileStore {
         let root = root
             .canonicalize()
             .map_err(|e| TrackingError::io(&root, e))?;
-        let store = FileStore { root };
+        let store = FileStore {
+            root,
+            run_dirs: Arc::default(),
+        };
         store.ensure_default_experiment()?;
         Ok(store)
     }

@@ -77,10 +77,21 @@ pub(crate) fn latest(points: &[Metric]) -> Option<f64> {
 impl FileStore {
     /// The directory of a run and its experiment id.
     pub(crate) fn run_dir(&self, run_id: &str) -> Result<(String, PathBuf)> {
+        if let Some(hit) = self
+            .run_dirs
+            .lock()
+            .ok()
+            .and_then(|m| m.get(run_id).cloned())
+        {
+            return Ok(hit);
+        }
         if safe_run_id(run_id) {
             for exp in self.experiment_ids()? {
                 let d = self.root.join(&exp).join(run_id);
                 if d.join("meta.yaml").exists() {
+                    if let Ok(mut m) = self.run_dirs.lock() {
+                        m.insert(run_id.to_string(), (exp.clone(), d.clone()));
+                    }
                     return Ok((exp, d));
                 }
             }

@@ -117,7 +117,8 @@ impl RestStore {
             // An unanswered try may have created the run: look for it
             // (same experiment, start time and name) before creating another.
             if retry
-                && let Some(r) = self.find_created_run(experiment_id, start_time, start.name.as_deref())?
+                && let Some(r) =
+                    self.find_created_run(experiment_id, start_time, start.name.as_deref())?
             {
                 found = Some(r);
                 return Ok(None);
@@ -139,7 +140,12 @@ impl RestStore {
     }
 
     /// The single run of `experiment_id` started at `start_time` (with `name`).
-    fn find_created_run(&self, experiment_id: &str, start_time: i64, name: Option<&str>) -> Result<Option<Run>> {
+    fn find_created_run(
+        &self,
+        experiment_id: &str,
+        start_time: i64,
+        name: Option<&str>,
+    ) -> Result<Option<Run>> {
         let mut filter = format!("attributes.start_time = {start_time}");
         if let Some(n) = name {
             filter.push_str(&format!(" and attributes.run_name = {}", lit(n)));
@@ -150,7 +156,12 @@ impl RestStore {
             &path,
             json!({"experiment_ids": [experiment_id], "filter": filter, "max_results": 2}),
         ))?;
-        let runs: Vec<&Value> = v.get("runs").and_then(Value::as_array).into_iter().flatten().collect();
+        let runs: Vec<&Value> = v
+            .get("runs")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .collect();
         match runs.as_slice() {
             [one] => run_from_json(&path, one).map(Some),
             _ => Ok(None),

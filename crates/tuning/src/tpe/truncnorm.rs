@@ -140,7 +140,7 @@ pub(crate) fn log_ndtr(a: f64) -> f64 {
     }
     // Asymptotic series of the left tail.
     let log_lhs = -0.5 * a * a - (-a).ln() - LN_SQRT_2PI;
-    let (mut last, mut rhs, mut numerator, mut denom) = (0.0, 1.0, 1.0, 1.0);
+    let (mut last, mut rhs, mut numerator, mut denom) = (0.0f64, 1.0f64, 1.0f64, 1.0f64);
     let mut sign = 1.0;
     let mut i = 0.0;
     while (last - rhs).abs() > f64::EPSILON && i < 100.0 {
