@@ -85,7 +85,7 @@ pub fn run_search_with(
     sink: &mut (dyn TrialSink + Send),
 ) -> Result<SearchResult, TuningError> {
     config.check(data.task())?;
-    let run = || -> Result<SearchResult, TuningError> {
+    let mut run = move || -> Result<SearchResult, TuningError> {
         let tunes_pre = config.space.tunes_preprocessing();
         let engine = Engine::new(registry, data, folds, &config.metrics, config.seed, !tunes_pre)?;
         engine.check_candidate(&model.name, &model.algorithm, &model.params)?;
