@@ -270,7 +270,13 @@ fn logistic_defaults_converge_on_badly_scaled_features() {
     };
     let x = matrix(&case.x);
     let y = Array1::from(case.y.clone());
-    let set = TrainSet::new(x.view(), Target::Classes { codes: y.view(), n_classes: 2 });
+    let set = TrainSet::new(
+        x.view(),
+        Target::Classes {
+            codes: y.view(),
+            n_classes: 2,
+        },
+    );
     let m = LogisticRegressionParams::new().fit_typed(&set).unwrap();
     assert!(m.converged(), "not converged in {} iterations", m.n_iter());
     let want: Vec<f64> = case.coef.iter().flatten().copied().collect();

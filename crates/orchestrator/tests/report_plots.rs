@@ -61,7 +61,7 @@ fn count(svg: &str, element: &str) -> usize {
 
 fn roc() -> Vec<Curve> {
     vec![
-        Curve { label: "gbdt".into(), points: vec![(0.0, 0.0), (0.1, 0.6), (0.3, 0.85), (1.0, 1.0)], auc: Some(0.8765) },
+        Curve { label: "gbdt".into(), points: vec![(0.0, 0.0), (0.1, 0.6), (0.3, 0.85), (1.0, 1.0)], auc: Some(0.8771) },
         Curve { label: "logistic <baseline> & co".into(), points: vec![(0.0, 0.0), (0.5, 0.7), (1.0, 1.0)], auc: Some(0.7) },
     ]
 }

@@ -131,7 +131,9 @@ fn search_loop(
     let mut history: Vec<TrialResult> = Vec::new();
     loop {
         let remaining = config.n_trials.map_or(usize::MAX, |n| n.saturating_sub(history.len()));
-        if remaining == 0 || config.timeout.is_some_and(|t| start.elapsed() >= t) {
+        // The timeout is checked between batches: the first batch always runs.
+        let timed_out = !history.is_empty() && config.timeout.is_some_and(|t| start.elapsed() >= t);
+        if remaining == 0 || timed_out {
             break;
         }
         let mut batch: Vec<Trial> = Vec::new();

@@ -308,7 +308,7 @@ impl<'a> Grower<'a> {
             let want = n_leaves < rules.num_leaves
                 && (self.can_split(&left, rules) || self.can_split(&right, rules));
             if let (true, Some(mut parent_hist)) = (want, parent.hist.take()) {
-                let left_smaller = left.end - left.start <= right.end - right.start;
+                let left_smaller = left.end - left.start < right.end - right.start;
                 let (small, large) = if left_smaller {
                     (&mut left, &mut right)
                 } else {
