@@ -15,4 +15,6 @@ fn dbg() {
     println!("train loss {:?}", m.train_loss());
     let mut v: Vec<(u32, String)> = m.trees()[3].nodes.iter().filter(|n| !n.is_leaf()).map(|n| (n.feature, format!("f{} t{}", n.feature, n.threshold))).collect();
     v.sort(); for s in v { println!("S {}", s.1); }
+    for f in 0..8 { let t = &m.bin_mapper().thresholds[f]; println!("T{f} {} {:?}", t.len(), t.iter().sum::<f64>()); }
+    println!("T7 {:?}", &m.bin_mapper().thresholds[7][240..]);
 }
