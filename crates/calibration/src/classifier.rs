@@ -73,8 +73,12 @@ impl CalibratedClassifierParams {
         let fit_fold =
             |fold: &Fold| -> Result<(Box<dyn FittedEstimator>, Array2<f64>), CalibrationError> {
                 let model = fit_base(base, &d, &fold.train)?;
-                let scores =
-                    model_scores(model.as_ref(), d.x.select(Axis(0), &fold.test).view(), kind)?;
+                let scores = model_scores(
+                    model.as_ref(),
+                    d.x.select(Axis(0), &fold.test).view(),
+                    kind,
+                    d.n_classes,
+                )?;
                 Ok((model, scores))
             };
         let results: Vec<_> = folds.par_iter().map(fit_fold).collect();
@@ -157,7 +161,7 @@ impl CalibratedClassifierParams {
         let d = checked_data(data, Some(n_classes))?;
         check_classes(&d.codes, &d.w, n_classes, "calibration data")?;
         let kind = self.scores.resolve(model.algorithm());
-        let scores = model_scores(model.as_ref(), d.x, kind)?;
+        let scores = model_scores(model.as_ref(), d.x, kind, n_classes)?;
         let calibrators = fit_calibrators(
             self.method,
             scores.view(),

@@ -35,7 +35,7 @@ impl Member {
         kind: ScoreKind,
         n_classes: usize,
     ) -> Result<Array2<f64>, CalibrationError> {
-        let scores = model_scores(self.base.as_ref(), x, kind)?;
+        let scores = model_scores(self.base.as_ref(), x, kind, n_classes)?;
         let n = scores.nrows();
         let mut proba = Array2::zeros((n, n_classes));
         if n_classes == 2 {

@@ -78,17 +78,27 @@ impl ScoreKind {
     }
 }
 
-/// The calibrators' scores of a fitted classifier on `x`.
+/// The calibrators' scores of a fitted classifier of `n_classes` on `x`.
 ///
 /// # Errors
-/// The model's own errors; [`CalibrationError::NonFiniteScore`] when the
-/// model returns a NaN probability.
+/// The model's own errors; [`CalibrationError::InvalidState`] when it
+/// returns a matrix of the wrong shape; [`CalibrationError::NonFiniteScore`]
+/// for a NaN probability.
 pub(crate) fn model_scores(
     model: &dyn FittedEstimator,
     x: ArrayView2<'_, f64>,
     kind: ScoreKind,
+    n_classes: usize,
 ) -> Result<Array2<f64>, CalibrationError> {
     let proba = model.predict_proba(x)?;
+    if proba.dim() != (x.nrows(), n_classes) {
+        return Err(CalibrationError::InvalidState(format!(
+            "{} returned {:?} probabilities for {} rows and {n_classes} classes",
+            model.algorithm(),
+            proba.dim(),
+            x.nrows()
+        )));
+    }
     let scores = kind.scores(proba.view());
     if let Some((i, &v)) = scores.iter().enumerate().find(|(_, v)| !v.is_finite()) {
         return Err(CalibrationError::NonFiniteScore {

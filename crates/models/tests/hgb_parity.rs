@@ -3,8 +3,9 @@
 //! The fixtures and sklearn's metrics come from
 //! `scripts/fixtures/hgb_fixtures.py` (scikit-learn version recorded in
 //! `tests/fixtures/hgb/expected.json`); mlw must reach sklearn's metric
-//! minus 0.005 on the same train/test files: ROC-AUC for binary
-//! problems, accuracy for multiclass, R² for regression.
+//! minus 0.005 on the same train/test files (ROC-AUC and accuracy, log loss
+//! at most sklearn's plus 0.005, R² for regression). With the same bin
+//! thresholds and gradient formulas the ensembles agree to ~1e-12 here.
 
 use mlw_models::hgb::HgbParams;
 use mlw_models::{FittedEstimator, Target, TrainSet};
@@ -98,17 +99,15 @@ fn check_classifier(name: &str, n_classes: usize) {
     let sk_acc = e["accuracy"].as_f64().unwrap();
     let sk_ll = e["log_loss"].as_f64().unwrap();
     eprintln!("{name}: accuracy {acc} (sklearn {sk_acc}), log loss {ll} (sklearn {sk_ll})");
-    // Log loss is reported, not asserted: after ~10 iterations float
-    // rounding (sklearn's hessian formula differs in the last bits) makes
-    // the two ensembles drift apart, and the test log loss of a 1500-row
-    // fit moves by ~0.01 with such noise. The ranking metric is stable.
-    assert!(ll.is_finite() && ll < 0.5, "{name}: log loss {ll}");
-    if n_classes > 2 {
-        assert!(
-            acc >= sk_acc - TOL,
-            "{name}: accuracy {acc} < sklearn {sk_acc} - {TOL}"
-        );
-    } else {
+    assert!(
+        acc >= sk_acc - TOL,
+        "{name}: accuracy {acc} < sklearn {sk_acc} - {TOL}"
+    );
+    assert!(
+        ll <= sk_ll + TOL,
+        "{name}: log loss {ll} > sklearn {sk_ll} + {TOL}"
+    );
+    if n_classes == 2 {
         let a = auc(&codes_t, &proba.column(1).to_vec());
         let sk = e["roc_auc"].as_f64().unwrap();
         eprintln!("{name}: AUC {a} (sklearn {sk})");

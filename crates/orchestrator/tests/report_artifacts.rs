@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use mlw_orchestrator::report::{
-    ArtifactDir, ColumnMeta, DatasetMeta, EnvInfo, MLW_VERSION, RunMeta, Subdir, ThresholdMeta, config_hash,
-    git_commit, utc_now,
+    ArtifactDir, ColumnMeta, DatasetMeta, EnvInfo, MLW_VERSION, RunMeta, Subdir, ThresholdMeta,
+    config_hash, git_commit, utc_now,
 };
 
 fn meta() -> RunMeta {
@@ -20,11 +20,20 @@ fn meta() -> RunMeta {
             source: "sqlite:data/demo.db#classification_data".into(),
             sha256: "ef".repeat(32),
             n_rows: 1000,
-            columns: vec![ColumnMeta { name: "feature_0".into(), dtype: "f64".into(), role: "feature".into(), n_missing: 3 }],
+            columns: vec![ColumnMeta {
+                name: "feature_0".into(),
+                dtype: "f64".into(),
+                role: "feature".into(),
+                n_missing: 3,
+            }],
         },
         git_commit: git_commit(Path::new(env!("CARGO_MANIFEST_DIR"))),
         seed: 42,
-        threshold: Some(ThresholdMeta { value: 0.41, strategy: "max_f1".into(), rationale: "best F1 out of fold".into() }),
+        threshold: Some(ThresholdMeta {
+            value: 0.41,
+            strategy: "max_f1".into(),
+            rationale: "best F1 out of fold".into(),
+        }),
         metrics: BTreeMap::from([("roc_auc".to_owned(), 0.93)]),
         mlw_version: MLW_VERSION.into(),
     }
@@ -37,12 +46,20 @@ fn the_layout_is_created_and_written_files_are_listed() {
     for sub in Subdir::ALL {
         assert!(run.root().join(sub.name()).is_dir(), "{}", sub.name());
     }
-    run.write_json(Subdir::Root, "run_meta.json", &meta()).unwrap();
+    run.write_json(Subdir::Root, "run_meta.json", &meta())
+        .unwrap();
     run.write_text(Subdir::Plots, "roc.svg", "<svg/>").unwrap();
-    run.write_json(Subdir::Metrics, "holdout.json", &serde_json::json!({"roc_auc": 0.9})).unwrap();
+    run.write_json(
+        Subdir::Metrics,
+        "holdout.json",
+        &serde_json::json!({"roc_auc": 0.9}),
+    )
+    .unwrap();
     let files = run.files().unwrap();
-    let expected: Vec<PathBuf> =
-        ["metrics/holdout.json", "plots/roc.svg", "run_meta.json"].iter().map(PathBuf::from).collect();
+    let expected: Vec<PathBuf> = ["metrics/holdout.json", "plots/roc.svg", "run_meta.json"]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
     assert_eq!(files, expected);
 }
 
@@ -68,8 +85,10 @@ fn environment_files_are_written() {
     let env = EnvInfo::capture();
     let written = env.write_to(&run).unwrap();
     assert_eq!(written.len(), 3);
-    let json: EnvInfo =
-        serde_json::from_str(&std::fs::read_to_string(run.root().join("env/environment.json")).unwrap()).unwrap();
+    let json: EnvInfo = serde_json::from_str(
+        &std::fs::read_to_string(run.root().join("env/environment.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(json, env);
     assert_eq!(json.mlw_version, MLW_VERSION);
     assert!(!json.target.is_empty());

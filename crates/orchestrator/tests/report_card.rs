@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use mlw_orchestrator::report::{
-    CalibrationFacts, CardTask, ChosenModel, ClassCount, ClassMetrics, DataFacts, Estimate, LeaderboardRow,
-    MeanStd, MetricRow, ModelCardFacts, MonitoringFacts, ProblemFacts, ReproduceFacts, SECTIONS, SliceFacts,
-    SplitFacts, TargetSummary, ThresholdFacts, model_card_md,
+    CalibrationFacts, CardTask, ChosenModel, ClassCount, ClassMetrics, DataFacts, Estimate,
+    LeaderboardRow, MeanStd, MetricRow, ModelCardFacts, MonitoringFacts, ProblemFacts,
+    ReproduceFacts, SECTIONS, SliceFacts, SplitFacts, TargetSummary, ThresholdFacts, model_card_md,
 };
 
 fn binary() -> ModelCardFacts {
@@ -32,8 +32,14 @@ fn binary() -> ModelCardFacts {
             n_features: 20,
             sha256: "ab".repeat(32),
             class_balance: vec![
-                ClassCount { label: "0".into(), count: 700 },
-                ClassCount { label: "1".into(), count: 300 },
+                ClassCount {
+                    label: "0".into(),
+                    count: 700,
+                },
+                ClassCount {
+                    label: "1".into(),
+                    count: 300,
+                },
             ],
             target_summary: None,
             excluded_columns: vec!["id".into()],
@@ -50,9 +56,27 @@ fn binary() -> ModelCardFacts {
             rationale: "stratified to keep the 30% positive rate in both parts".into(),
         },
         leaderboard: vec![
-            LeaderboardRow { model: "gbdt".into(), algorithm: "hist_gradient_boosting".into(), cv_mean: 0.9312, cv_std: 0.0121, fit_seconds: Some(0.42) },
-            LeaderboardRow { model: "forest".into(), algorithm: "random_forest".into(), cv_mean: 0.9104, cv_std: 0.0153, fit_seconds: Some(1.3) },
-            LeaderboardRow { model: "lr".into(), algorithm: "logistic_regression".into(), cv_mean: 0.8801, cv_std: 0.0098, fit_seconds: None },
+            LeaderboardRow {
+                model: "gbdt".into(),
+                algorithm: "hist_gradient_boosting".into(),
+                cv_mean: 0.9312,
+                cv_std: 0.0121,
+                fit_seconds: Some(0.42),
+            },
+            LeaderboardRow {
+                model: "forest".into(),
+                algorithm: "random_forest".into(),
+                cv_mean: 0.9104,
+                cv_std: 0.0153,
+                fit_seconds: Some(1.3),
+            },
+            LeaderboardRow {
+                model: "lr".into(),
+                algorithm: "logistic_regression".into(),
+                cv_mean: 0.8801,
+                cv_std: 0.0098,
+                fit_seconds: None,
+            },
         ],
         chosen: ChosenModel {
             name: "gbdt".into(),
@@ -65,26 +89,58 @@ fn binary() -> ModelCardFacts {
         metrics: vec![
             MetricRow {
                 metric: "roc_auc".into(),
-                cv: Some(MeanStd { mean: 0.9355, std: 0.011 }),
-                holdout: Some(Estimate { value: 0.9281, ci_low: 0.8914, ci_high: 0.9603 }),
+                cv: Some(MeanStd {
+                    mean: 0.9355,
+                    std: 0.011,
+                }),
+                holdout: Some(Estimate {
+                    value: 0.9281,
+                    ci_low: 0.8914,
+                    ci_high: 0.9603,
+                }),
                 dummy: Some(0.5),
                 linear: Some(0.8792),
             },
-            MetricRow { metric: "f1".into(), cv: None, holdout: Some(Estimate { value: 0.79, ci_low: 0.72, ci_high: 0.85 }), dummy: Some(0.0), linear: Some(0.7) },
+            MetricRow {
+                metric: "f1".into(),
+                cv: None,
+                holdout: Some(Estimate {
+                    value: 0.79,
+                    ci_low: 0.72,
+                    ci_high: 0.85,
+                }),
+                dummy: Some(0.0),
+                linear: Some(0.7),
+            },
         ],
         per_class: vec![],
-        calibration: Some(CalibrationFacts { method: "isotonic (cv)".into(), brier_before: 0.1123, brier_after: 0.0981, ece_before: 0.0612, ece_after: 0.0214 }),
+        calibration: Some(CalibrationFacts {
+            method: "isotonic (cv)".into(),
+            brier_before: 0.1123,
+            brier_after: 0.0981,
+            ece_before: 0.0612,
+            ece_after: 0.0214,
+        }),
         threshold: Some(ThresholdFacts {
             value: 0.4125,
             strategy: "max_f1".into(),
-            rationale: "maximises F1 on out-of-fold predictions; errors cost the same both ways".into(),
+            rationale: "maximises F1 on out-of-fold predictions; errors cost the same both ways"
+                .into(),
             precision: Some(0.8),
             recall: Some(0.78),
             positive_rate: Some(0.28),
         }),
         weak_slices: vec![
-            SliceFacts { slice: "feature_3 in [2.1, 4.0)".into(), n_rows: 24, metric: 0.81 },
-            SliceFacts { slice: "region = north".into(), n_rows: 61, metric: 0.87 },
+            SliceFacts {
+                slice: "feature_3 in [2.1, 4.0)".into(),
+                n_rows: 24,
+                metric: 0.81,
+            },
+            SliceFacts {
+                slice: "region = north".into(),
+                n_rows: 61,
+                metric: 0.87,
+            },
         ],
         limitations: vec!["Trained on 1,000 rows only.".into()],
         monitoring: MonitoringFacts {
@@ -109,7 +165,9 @@ fn every_section_is_present_in_order() {
     let card = model_card_md(&binary());
     let mut last = 0;
     for s in SECTIONS {
-        let at = card.find(&format!("\n## {s}\n")).unwrap_or_else(|| panic!("missing section {s}"));
+        let at = card
+            .find(&format!("\n## {s}\n"))
+            .unwrap_or_else(|| panic!("missing section {s}"));
         assert!(at > last, "section {s} out of order");
         last = at;
     }
@@ -149,12 +207,34 @@ fn binary_card_states_the_facts() {
 #[test]
 fn regression_card_has_no_threshold_and_watches_the_prediction_level() {
     let mut f = binary();
-    f.problem = ProblemFacts { task: CardTask::Regression, target: "price".into(), positive_class: None, classes: vec![], primary_metric: "rmse".into(), higher_is_better: false };
+    f.problem = ProblemFacts {
+        task: CardTask::Regression,
+        target: "price".into(),
+        positive_class: None,
+        classes: vec![],
+        primary_metric: "rmse".into(),
+        higher_is_better: false,
+    };
     f.data.class_balance.clear();
-    f.data.target_summary = Some(TargetSummary { mean: 10.0, std: 2.0, min: 1.0, max: 20.0 });
+    f.data.target_summary = Some(TargetSummary {
+        mean: 10.0,
+        std: 2.0,
+        min: 1.0,
+        max: 20.0,
+    });
     f.calibration = None;
     f.threshold = None;
-    f.metrics = vec![MetricRow { metric: "rmse".into(), cv: None, holdout: Some(Estimate { value: 1.5, ci_low: 1.3, ci_high: 1.7 }), dummy: Some(2.0), linear: Some(1.8) }];
+    f.metrics = vec![MetricRow {
+        metric: "rmse".into(),
+        cv: None,
+        holdout: Some(Estimate {
+            value: 1.5,
+            ci_low: 1.3,
+            ci_high: 1.7,
+        }),
+        dummy: Some(2.0),
+        linear: Some(1.8),
+    }];
     f.reproduce.git_commit = None;
     let card = model_card_md(&f);
     assert!(card.contains("Task: regression"));
@@ -162,7 +242,10 @@ fn regression_card_has_no_threshold_and_watches_the_prediction_level() {
     assert!(card.contains("Not applicable: the model predicts a number."));
     assert!(card.contains("Not applicable: regression outputs are not probabilities."));
     assert!(card.contains("alert beyond ±0.5000"));
-    assert!(card.contains("alert above 1.7000"), "lower-is-better metrics alert on the upper CI bound");
+    assert!(
+        card.contains("alert above 1.7000"),
+        "lower-is-better metrics alert on the upper CI bound"
+    );
     assert!(card.contains("Git commit: unknown"));
     assert!(!card.contains("Positive class"));
 }
@@ -175,7 +258,13 @@ fn multiclass_card_lists_per_class_metrics() {
     f.problem.classes = vec!["a".into(), "b".into(), "c".into()];
     f.threshold = None;
     f.calibration = None;
-    f.per_class = vec![ClassMetrics { label: "c".into(), precision: 0.5, recall: 0.25, f1: 0.3333, support: 12 }];
+    f.per_class = vec![ClassMetrics {
+        label: "c".into(),
+        precision: 0.5,
+        recall: 0.25,
+        f1: 0.3333,
+        support: 12,
+    }];
     let card = model_card_md(&f);
     assert!(card.contains("Classes (3): `a`, `b`, `c`"));
     assert!(card.contains("| `c` | 0.5000 | 0.2500 | 0.3333 | 12 |"));
@@ -186,7 +275,11 @@ fn multiclass_card_lists_per_class_metrics() {
 #[test]
 fn markdown_in_facts_cannot_break_tables() {
     let mut f = binary();
-    f.weak_slices = vec![SliceFacts { slice: "a | b\nc".into(), n_rows: 40, metric: 0.5 }];
+    f.weak_slices = vec![SliceFacts {
+        slice: "a | b\nc".into(),
+        n_rows: 40,
+        metric: 0.5,
+    }];
     let card = model_card_md(&f);
     assert!(card.contains("| a \\| b c | 40 | 0.5000 |"));
 }

@@ -2,8 +2,9 @@
 //! for the same input, and no panic on empty, NaN or single-point input.
 
 use mlw_orchestrator::report::{
-    CalibrationCurve, Curve, MAX_SCATTER_POINTS, ReliabilityBin, ReportError, calibration_svg, confusion_svg,
-    importance_svg, pr_svg, predicted_vs_actual_svg, residuals_svg, roc_svg, threshold_svg,
+    CalibrationCurve, Curve, MAX_SCATTER_POINTS, ReliabilityBin, ReportError, calibration_svg,
+    confusion_svg, importance_svg, pr_svg, predicted_vs_actual_svg, residuals_svg, roc_svg,
+    threshold_svg,
 };
 use proptest::prelude::*;
 use quick_xml::Reader;
@@ -18,7 +19,9 @@ fn elements(svg: &str) -> Result<Vec<String>, String> {
     let mut roots = 0usize;
     let mut names = Vec::new();
     loop {
-        let event = reader.read_event().map_err(|e| format!("at {}: {e}", reader.buffer_position()))?;
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("at {}: {e}", reader.buffer_position()))?;
         let start = match &event {
             Event::Start(e) | Event::Empty(e) => Some(e.clone()),
             _ => None,
@@ -37,7 +40,8 @@ fn elements(svg: &str) -> Result<Vec<String>, String> {
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.checked_sub(1).ok_or("unmatched end tag")?,
             Event::GeneralRef(r) => {
-                let known = ["amp", "lt", "gt", "quot", "apos"].contains(&&*String::from_utf8_lossy(&r));
+                let known =
+                    ["amp", "lt", "gt", "quot", "apos"].contains(&&*String::from_utf8_lossy(&r));
                 if !known && r.resolve_char_ref().ok().flatten().is_none() {
                     return Err(format!("unknown entity &{};", String::from_utf8_lossy(&r)));
                 }
@@ -56,13 +60,23 @@ fn elements(svg: &str) -> Result<Vec<String>, String> {
 }
 
 fn count(svg: &str, element: &str) -> usize {
-    elements(svg).map(|n| n.iter().filter(|e| *e == element).count()).unwrap_or(0)
+    elements(svg)
+        .map(|n| n.iter().filter(|e| *e == element).count())
+        .unwrap_or(0)
 }
 
 fn roc() -> Vec<Curve> {
     vec![
-        Curve { label: "gbdt".into(), points: vec![(0.0, 0.0), (0.1, 0.6), (0.3, 0.85), (1.0, 1.0)], auc: Some(0.8771) },
-        Curve { label: "logistic <baseline> & co".into(), points: vec![(0.0, 0.0), (0.5, 0.7), (1.0, 1.0)], auc: Some(0.7) },
+        Curve {
+            label: "gbdt".into(),
+            points: vec![(0.0, 0.0), (0.1, 0.6), (0.3, 0.85), (1.0, 1.0)],
+            auc: Some(0.8771),
+        },
+        Curve {
+            label: "lr <b> & co".into(),
+            points: vec![(0.0, 0.0), (0.5, 0.7), (1.0, 1.0)],
+            auc: Some(0.7),
+        },
     ]
 }
 
@@ -72,7 +86,10 @@ fn roc_has_each_curve_the_auc_in_the_legend_and_the_diagonal() {
     elements(&svg).unwrap();
     assert_eq!(count(&svg, "polyline"), 2);
     assert!(svg.contains("gbdt (AUC 0.877)"));
-    assert!(svg.contains("logistic &lt;baseline&gt; &amp; co"), "labels are escaped");
+    assert!(
+        svg.contains("lr &lt;b&gt; &amp; co (AUC 0.700)"),
+        "labels are escaped"
+    );
     assert!(svg.contains(">chance<"));
     assert!(svg.contains("class=\"ref\""));
     assert!(svg.contains(">False positive rate<") && svg.contains(">True positive rate<"));
@@ -81,7 +98,11 @@ fn roc_has_each_curve_the_auc_in_the_legend_and_the_diagonal() {
 
 #[test]
 fn pr_draws_the_prevalence_baseline() {
-    let curve = Curve { label: "m".into(), points: vec![(0.0, 1.0), (0.5, 0.8), (1.0, 0.3)], auc: Some(0.81) };
+    let curve = Curve {
+        label: "m".into(),
+        points: vec![(0.0, 1.0), (0.5, 0.8), (1.0, 0.3)],
+        auc: Some(0.81),
+    };
     let svg = pr_svg(&[curve.clone()], Some(0.3));
     elements(&svg).unwrap();
     assert!(svg.contains("baseline 0.300"));
@@ -95,13 +116,23 @@ fn calibration_shows_both_curves_the_diagonal_and_the_bin_counts() {
         (0u32..5)
             .map(|i| {
                 let p = 0.1 + 0.2 * f64::from(i);
-                ReliabilityBin { mean_predicted: p, fraction_positive: (p + shift).min(1.0), count: 10 + u64::from(i) }
+                ReliabilityBin {
+                    mean_predicted: p,
+                    fraction_positive: (p + shift).min(1.0),
+                    count: 10 + u64::from(i),
+                }
             })
             .collect::<Vec<_>>()
     };
     let curves = [
-        CalibrationCurve { label: "before calibration".into(), bins: bins(0.1) },
-        CalibrationCurve { label: "after calibration".into(), bins: bins(0.0) },
+        CalibrationCurve {
+            label: "before calibration".into(),
+            bins: bins(0.1),
+        },
+        CalibrationCurve {
+            label: "after calibration".into(),
+            bins: bins(0.0),
+        },
     ];
     let svg = calibration_svg(&curves);
     elements(&svg).unwrap();
@@ -115,7 +146,15 @@ fn confusion_cells_carry_counts_and_row_percentages() {
     let svg = confusion_svg(&["no", "yes"], &[vec![80, 20], vec![10, 30]]).unwrap();
     elements(&svg).unwrap();
     assert_eq!(svg.matches("class=\"cell\"").count(), 4);
-    for text in [">80<", ">80.0%<", ">20.0%<", ">25.0%<", ">75.0%<", ">Predicted class<", ">Actual class<"] {
+    for text in [
+        ">80<",
+        ">80.0%<",
+        ">20.0%<",
+        ">25.0%<",
+        ">75.0%<",
+        ">Predicted class<",
+        ">Actual class<",
+    ] {
         assert!(svg.contains(text), "{text}");
     }
 }
@@ -137,14 +176,26 @@ fn threshold_plot_marks_the_chosen_threshold() {
     let t: Vec<f64> = (1..20).map(|i| f64::from(i) / 20.0).collect();
     let precision: Vec<f64> = t.iter().map(|x| 0.5 + x / 2.0).collect();
     let recall: Vec<f64> = t.iter().map(|x| 1.0 - x).collect();
-    let f1: Vec<f64> = precision.iter().zip(&recall).map(|(p, r)| 2.0 * p * r / (p + r)).collect();
+    let f1: Vec<f64> = precision
+        .iter()
+        .zip(&recall)
+        .map(|(p, r)| 2.0 * p * r / (p + r))
+        .collect();
     let svg = threshold_svg(&t, &precision, &recall, &f1, Some(0.35)).unwrap();
     elements(&svg).unwrap();
     assert_eq!(svg.matches("class=\"chosen\"").count(), 1);
     assert!(svg.contains("t = 0.350") && svg.contains("chosen 0.350"));
     assert_eq!(count(&svg, "polyline"), 3);
     let err = threshold_svg(&t, &precision, &recall[1..], &f1, None).unwrap_err();
-    assert!(matches!(err, ReportError::LengthMismatch { what: "threshold_svg: recall", expected: 19, found: 18, .. }));
+    assert!(matches!(
+        err,
+        ReportError::LengthMismatch {
+            what: "threshold_svg: recall",
+            expected: 19,
+            found: 18,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -165,7 +216,14 @@ fn empty_inputs_give_a_no_data_plot() {
     let empty: [&str; 0] = [];
     let plots = [
         roc_svg(&[]),
-        pr_svg(&[Curve { label: "x".into(), points: vec![(f64::NAN, 0.5)], auc: None }], Some(0.2)),
+        pr_svg(
+            &[Curve {
+                label: "x".into(),
+                points: vec![(f64::NAN, 0.5)],
+                auc: None,
+            }],
+            Some(0.2),
+        ),
         calibration_svg(&[]),
         confusion_svg(&empty, &[]).unwrap(),
         importance_svg(&["a"], &[f64::NAN], 3).unwrap(),
@@ -181,7 +239,11 @@ fn empty_inputs_give_a_no_data_plot() {
 
 #[test]
 fn a_single_point_is_drawn_as_a_marker() {
-    let svg = roc_svg(&[Curve { label: "one".into(), points: vec![(0.2, 0.7)], auc: None }]);
+    let svg = roc_svg(&[Curve {
+        label: "one".into(),
+        points: vec![(0.2, 0.7)],
+        auc: None,
+    }]);
     elements(&svg).unwrap();
     assert_eq!(count(&svg, "circle"), 1);
     let svg = predicted_vs_actual_svg(&[3.0], &[3.0]).unwrap();

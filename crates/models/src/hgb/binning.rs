@@ -48,17 +48,23 @@ impl BinnedMatrix {
     }
 }
 
-/// numpy's `percentile(method="averaged_inverted_cdf")` of the sorted
-/// values at `k / m`.
+/// numpy's `percentile(sorted, linspace(0, 100, m + 1)[k],
+/// method="averaged_inverted_cdf")`, with numpy's floating-point steps so
+/// that the thresholds equal scikit-learn's bit for bit.
 fn averaged_inverted_cdf(sorted: &[f64], k: usize, m: usize) -> f64 {
     let n = sorted.len();
-    let num = n * k;
-    let j = num / m;
-    let at = |i: usize| sorted[i.min(n - 1)];
-    if num.is_multiple_of(m) && j > 0 {
-        0.5 * (at(j - 1) + at(j))
+    let percentile = k as f64 * (100.0 / m as f64);
+    let v = n as f64 * (percentile / 100.0) - 1.0;
+    let prev = v.floor();
+    let gamma = v - prev;
+    let last = n.saturating_sub(1) as f64;
+    let at = |i: f64| sorted[i.clamp(0.0, last) as usize];
+    let (a, b) = (at(prev), at(prev + 1.0));
+    if gamma == 0.0 {
+        // numpy's lerp at t = 0.5.
+        b - (b - a) * 0.5
     } else {
-        at(j)
+        b
     }
 }
 

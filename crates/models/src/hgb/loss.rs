@@ -117,7 +117,11 @@ impl LossFn {
                 let (gv, hv, l) = if z > -37.0 {
                     let e = (-z).exp();
                     let d = 1.0 + e;
-                    (((1.0 - y) - y * e) / d, e / (d * d), e.ln_1p() + (1.0 - y) * z)
+                    (
+                        ((1.0 - y) - y * e) / d,
+                        e / (d * d),
+                        e.ln_1p() + (1.0 - y) * z,
+                    )
                 } else {
                     let e = z.exp();
                     (e - y, e, e - y * z)

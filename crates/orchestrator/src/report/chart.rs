@@ -8,7 +8,7 @@ const TOP: f64 = 44.0;
 const BOTTOM: f64 = 56.0;
 const RIGHT: f64 = 20.0;
 /// Width of the legend column when a plot has one.
-const LEGEND: f64 = 170.0;
+const LEGEND: f64 = 210.0;
 
 /// A closed numeric interval mapped linearly onto pixels.
 #[derive(Debug, Clone, Copy)]
@@ -32,15 +32,25 @@ pub(crate) fn extent(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)
     let (lo, hi) = values
         .into_iter()
         .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
     if lo > hi {
         return None;
     }
     let span = hi - lo;
-    let pad = if span > 0.0 { span * 0.05 } else { lo.abs().max(1.0) * 0.5 };
+    let pad = if span > 0.0 {
+        span * 0.05
+    } else {
+        lo.abs().max(1.0) * 0.5
+    };
     let (lo, hi) = (lo - pad, hi + pad);
     // Extreme magnitudes could overflow the span; fall back to a unit range.
-    if (hi - lo).is_finite() { Some((lo, hi)) } else { Some((-1.0, 1.0)) }
+    if (hi - lo).is_finite() {
+        Some((lo, hi))
+    } else {
+        Some((-1.0, 1.0))
+    }
 }
 
 /// Tick positions at 1, 2 or 5 × 10^k inside `[lo, hi]`, and the decimals to print them with.
@@ -56,10 +66,16 @@ pub(crate) fn ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, usize) {
         .map(|m| m * mag)
         .find(|s| *s >= raw)
         .unwrap_or(10.0 * mag);
-    let decimals = if step >= 1.0 { 0 } else { (-step.log10().floor()) as usize };
+    let decimals = if step >= 1.0 {
+        0
+    } else {
+        (-step.log10().floor()) as usize
+    };
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
-    let ticks = (first..=last.min(first.saturating_add(50))).map(|i| i as f64 * step).collect();
+    let ticks = (first..=last.min(first.saturating_add(50)))
+        .map(|i| i as f64 * step)
+        .collect();
     (ticks, decimals.min(6))
 }
 
@@ -74,12 +90,20 @@ pub(crate) struct LegendEntry {
 impl LegendEntry {
     /// Entry for series `i` in the palette colour.
     pub(crate) fn series(i: usize, label: String) -> Self {
-        LegendEntry { label, color: color(i).to_owned(), dashed: false }
+        LegendEntry {
+            label,
+            color: color(i).to_owned(),
+            dashed: false,
+        }
     }
 
     /// Entry for a grey dashed reference line.
     pub(crate) fn reference(label: &str) -> Self {
-        LegendEntry { label: label.to_owned(), color: "#888888".into(), dashed: true }
+        LegendEntry {
+            label: label.to_owned(),
+            color: "#888888".into(),
+            dashed: true,
+        }
     }
 }
 
@@ -105,10 +129,24 @@ impl Frame {
     /// Draws title, grid, ticks, axis labels and (when non-empty) the legend,
     /// and opens a group clipped to the plot area for the data marks.
     pub(crate) fn new(axes: &Axes<'_>, legend: &[LegendEntry]) -> Self {
-        let right = if legend.is_empty() { WIDTH - RIGHT } else { WIDTH - LEGEND };
+        let right = if legend.is_empty() {
+            WIDTH - RIGHT
+        } else {
+            WIDTH - LEGEND
+        };
         let (x0, x1, y0, y1) = (LEFT, right, HEIGHT - BOTTOM, TOP);
-        let x = Scale { lo: axes.x.0, hi: axes.x.1, p0: x0, p1: x1 };
-        let y = Scale { lo: axes.y.0, hi: axes.y.1, p0: y0, p1: y1 };
+        let x = Scale {
+            lo: axes.x.0,
+            hi: axes.x.1,
+            p0: x0,
+            p1: x1,
+        };
+        let y = Scale {
+            lo: axes.y.0,
+            hi: axes.y.1,
+            p0: y0,
+            p1: y1,
+        };
         let mut svg = Svg::new(axes.title);
         svg.text(WIDTH / 2.0, 26.0, Anchor::Middle, "title", 0.0, axes.title);
         let (xt, xd) = ticks(x.lo, x.hi, 6);
@@ -127,8 +165,22 @@ impl Frame {
         }
         svg.line((x0, y0), (x1, y0), "axis", "");
         svg.line((x0, y0), (x0, y1), "axis", "");
-        svg.text((x0 + x1) / 2.0, HEIGHT - 14.0, Anchor::Middle, "label", 0.0, axes.x_label);
-        svg.text(18.0, (y0 + y1) / 2.0, Anchor::Middle, "label", -90.0, axes.y_label);
+        svg.text(
+            (x0 + x1) / 2.0,
+            HEIGHT - 14.0,
+            Anchor::Middle,
+            "label",
+            0.0,
+            axes.x_label,
+        );
+        svg.text(
+            18.0,
+            (y0 + y1) / 2.0,
+            Anchor::Middle,
+            "label",
+            -90.0,
+            axes.y_label,
+        );
         draw_legend(&mut svg, legend, right + 14.0, TOP + 4.0);
         svg.clip_rect(x0, y1, x1 - x0, y0 - y1);
         svg.open_group("clip-path=\"url(#plot-area)\"");
@@ -145,7 +197,8 @@ impl Frame {
         for run in points.split(|(a, b)| !(a.is_finite() && b.is_finite())) {
             let pixels: Vec<_> = run.iter().map(|p| self.at(*p)).collect();
             if let [(x, y)] = pixels.as_slice() {
-                self.svg.circle(*x, *y, 3.0, &style.replace("stroke:", "fill:"));
+                self.svg
+                    .circle(*x, *y, 3.0, &style.replace("stroke:", "fill:"));
             } else {
                 self.svg.polyline(&pixels, "series", style);
             }
@@ -168,9 +221,25 @@ impl Frame {
 fn draw_legend(svg: &mut Svg, legend: &[LegendEntry], x: f64, y: f64) {
     for (i, e) in legend.iter().enumerate() {
         let ly = y + 20.0 * i as f64;
-        let dash = if e.dashed { ";stroke-dasharray:5 4" } else { "" };
-        svg.line((x, ly), (x + 22.0, ly), "legend", &format!("stroke:{};stroke-width:2{dash}", e.color));
-        svg.text(x + 28.0, ly + 4.0, Anchor::Start, "", 0.0, &truncate(&e.label, 20));
+        let dash = if e.dashed {
+            ";stroke-dasharray:5 4"
+        } else {
+            ""
+        };
+        svg.line(
+            (x, ly),
+            (x + 22.0, ly),
+            "legend",
+            &format!("stroke:{};stroke-width:2{dash}", e.color),
+        );
+        svg.text(
+            x + 28.0,
+            ly + 4.0,
+            Anchor::Start,
+            "",
+            0.0,
+            &truncate(&e.label, 28),
+        );
     }
 }
 
@@ -178,7 +247,14 @@ fn draw_legend(svg: &mut Svg, legend: &[LegendEntry], x: f64, y: f64) {
 pub(crate) fn no_data(title: &str, note: &str) -> String {
     let mut svg = Svg::new(title);
     svg.text(WIDTH / 2.0, 26.0, Anchor::Middle, "title", 0.0, title);
-    svg.rect(LEFT, TOP, WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM, "", "fill:none;stroke:#ccc");
+    svg.rect(
+        LEFT,
+        TOP,
+        WIDTH - LEFT - RIGHT,
+        HEIGHT - TOP - BOTTOM,
+        "",
+        "fill:none;stroke:#ccc",
+    );
     svg.text(WIDTH / 2.0, HEIGHT / 2.0, Anchor::Middle, "note", 0.0, note);
     svg.finish()
 }

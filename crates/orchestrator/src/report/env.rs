@@ -60,9 +60,16 @@ impl EnvInfo {
             profile: PROFILE.to_owned(),
             dependencies: parse_dependencies(DEPENDENCIES),
             os,
-            kernel: fs::read_to_string("/proc/sys/kernel/osrelease").ok().map(|s| s.trim().to_owned()),
-            cpu_model: fs::read_to_string("/proc/cpuinfo").ok().as_deref().and_then(cpu_model),
-            logical_cores: std::thread::available_parallelism().map(usize::from).unwrap_or(1),
+            kernel: fs::read_to_string("/proc/sys/kernel/osrelease")
+                .ok()
+                .map(|s| s.trim().to_owned()),
+            cpu_model: fs::read_to_string("/proc/cpuinfo")
+                .ok()
+                .as_deref()
+                .and_then(cpu_model),
+            logical_cores: std::thread::available_parallelism()
+                .map(usize::from)
+                .unwrap_or(1),
             rayon_threads: rayon::current_num_threads(),
         }
     }
@@ -119,12 +126,14 @@ fn pretty_name(os_release: &str) -> Option<String> {
 
 /// The CPU model from `/proc/cpuinfo` (x86 `model name`, or ARM's `Model` / `Hardware`).
 fn cpu_model(cpuinfo: &str) -> Option<String> {
-    ["model name", "Model", "Hardware", "cpu model"].iter().find_map(|key| {
-        cpuinfo.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            (k.trim() == *key && !v.trim().is_empty()).then(|| v.trim().to_owned())
+    ["model name", "Model", "Hardware", "cpu model"]
+        .iter()
+        .find_map(|key| {
+            cpuinfo.lines().find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                (k.trim() == *key && !v.trim().is_empty()).then(|| v.trim().to_owned())
+            })
         })
-    })
 }
 
 #[cfg(test)]
@@ -134,15 +143,24 @@ mod tests {
     #[test]
     fn cpu_model_is_read_from_cpuinfo() {
         let x86 = "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) CPU @ 2.20GHz\n";
-        assert_eq!(cpu_model(x86).as_deref(), Some("Intel(R) Xeon(R) CPU @ 2.20GHz"));
-        assert_eq!(cpu_model("processor : 0\nModel : Raspberry Pi 4\n").as_deref(), Some("Raspberry Pi 4"));
+        assert_eq!(
+            cpu_model(x86).as_deref(),
+            Some("Intel(R) Xeon(R) CPU @ 2.20GHz")
+        );
+        assert_eq!(
+            cpu_model("processor : 0\nModel : Raspberry Pi 4\n").as_deref(),
+            Some("Raspberry Pi 4")
+        );
         assert_eq!(cpu_model("processor : 0\n"), None);
     }
 
     #[test]
     fn os_release_and_dependency_list_are_parsed() {
         let text = "NAME=\"Debian GNU/Linux\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n";
-        assert_eq!(pretty_name(text).as_deref(), Some("Debian GNU/Linux 12 (bookworm)"));
+        assert_eq!(
+            pretty_name(text).as_deref(),
+            Some("Debian GNU/Linux 12 (bookworm)")
+        );
         let deps = parse_dependencies("ndarray=0.17.1;rayon=1.12.0");
         assert_eq!(deps.get("rayon").map(String::as_str), Some("1.12.0"));
         assert!(parse_dependencies("").is_empty());
@@ -152,7 +170,11 @@ mod tests {
     fn build_time_facts_are_embedded() {
         let env = EnvInfo::capture();
         assert!(env.rustc.starts_with("rustc "), "{}", env.rustc);
-        assert!(env.dependencies.contains_key("ndarray"), "{:?}", env.dependencies);
+        assert!(
+            env.dependencies.contains_key("ndarray"),
+            "{:?}",
+            env.dependencies
+        );
         assert!(env.logical_cores >= 1 && env.rayon_threads >= 1);
     }
 }

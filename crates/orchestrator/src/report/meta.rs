@@ -211,7 +211,9 @@ mod tests {
     #[test]
     fn packed_ref_and_detached_head_are_resolved() {
         let tmp = repo("ref: refs/heads/dev\n");
-        let packed = format!("# pack-refs with: peeled fully-peeled sorted\n{A} refs/heads/main\n{B} refs/heads/dev\n^{A}\n");
+        let packed = format!(
+            "# pack-refs with: peeled fully-peeled sorted\n{A} refs/heads/main\n{B} refs/heads/dev\n^{A}\n"
+        );
         fs::write(tmp.path().join(".git/packed-refs"), packed).unwrap();
         assert_eq!(git_commit(tmp.path()), Some(B.to_owned()));
         let detached = repo(&format!("{B}\n"));
@@ -231,6 +233,9 @@ mod tests {
         let a: serde_json::Value = serde_json::from_str(r#"{"a":1,"b":[2,3]}"#).unwrap();
         let b: serde_json::Value = serde_json::from_str(r#"{"b":[2,3],"a":1}"#).unwrap();
         assert_eq!(config_hash(&a), config_hash(&b));
-        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

@@ -31,18 +31,18 @@ mod svg;
 mod write;
 
 pub use card::{
-    CalibrationFacts, CardTask, ChosenModel, ClassCount, ClassMetrics, DataFacts, Estimate, LeaderboardRow,
-    MeanStd, MetricRow, ModelCardFacts, MonitoringFacts, ProblemFacts, ReproduceFacts, SECTIONS, SliceFacts,
-    SplitFacts, TargetSummary, ThresholdFacts, model_card_md,
+    CalibrationFacts, CardTask, ChosenModel, ClassCount, ClassMetrics, DataFacts, Estimate,
+    LeaderboardRow, MeanStd, MetricRow, ModelCardFacts, MonitoringFacts, ProblemFacts,
+    ReproduceFacts, SECTIONS, SliceFacts, SplitFacts, TargetSummary, ThresholdFacts, model_card_md,
 };
 pub use env::{EnvInfo, PROFILE, RUSTC_VERSION, TARGET};
 pub use error::ReportError;
 pub use meta::{
-    ColumnMeta, DatasetMeta, MLW_VERSION, RunMeta, ThresholdMeta, config_hash, git_commit, sha256_hex,
-    utc_now,
+    ColumnMeta, DatasetMeta, MLW_VERSION, RunMeta, ThresholdMeta, config_hash, git_commit,
+    sha256_hex, utc_now,
 };
-pub use write::{ArtifactDir, Subdir, write_json, write_text};
 pub use plots::{
     CalibrationCurve, Curve, MAX_SCATTER_POINTS, ReliabilityBin, calibration_svg, confusion_svg,
     importance_svg, pr_svg, predicted_vs_actual_svg, residuals_svg, roc_svg, threshold_svg,
 };
+pub use write::{ArtifactDir, Subdir, write_json, write_text};

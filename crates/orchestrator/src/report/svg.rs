@@ -72,7 +72,10 @@ pub(crate) fn num(v: f64, decimals: usize) -> String {
         return format!("{v:.2e}");
     }
     let s = format!("{v:.decimals$}");
-    if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+    if s.trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
         s.trim_start_matches('-').to_owned()
     } else {
         s
@@ -131,7 +134,13 @@ impl Svg {
     }
 
     /// A straight line with a CSS class and an optional extra style.
-    pub(crate) fn line(&mut self, (x1, y1): (f64, f64), (x2, y2): (f64, f64), class: &str, style: &str) {
+    pub(crate) fn line(
+        &mut self,
+        (x1, y1): (f64, f64),
+        (x2, y2): (f64, f64),
+        class: &str,
+        style: &str,
+    ) {
         let _ = write!(
             self.buf,
             "<line class=\"{class}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"",
@@ -165,7 +174,13 @@ impl Svg {
 
     /// A circle marker.
     pub(crate) fn circle(&mut self, x: f64, y: f64, r: f64, style: &str) {
-        let _ = write!(self.buf, "<circle cx=\"{}\" cy=\"{}\" r=\"{}\"", px(x), px(y), px(r));
+        let _ = write!(
+            self.buf,
+            "<circle cx=\"{}\" cy=\"{}\" r=\"{}\"",
+            px(x),
+            px(y),
+            px(r)
+        );
         self.style_attr(style);
         self.buf.push_str("/>\n");
     }
@@ -188,7 +203,15 @@ impl Svg {
     }
 
     /// Text at a point; `class` may be empty; `rotate` turns it (degrees) about the point.
-    pub(crate) fn text(&mut self, x: f64, y: f64, anchor: Anchor, class: &str, rotate: f64, content: &str) {
+    pub(crate) fn text(
+        &mut self,
+        x: f64,
+        y: f64,
+        anchor: Anchor,
+        class: &str,
+        rotate: f64,
+        content: &str,
+    ) {
         let _ = write!(
             self.buf,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"{}\"",
@@ -200,7 +223,13 @@ impl Svg {
             let _ = write!(self.buf, " class=\"{class}\"");
         }
         if rotate != 0.0 {
-            let _ = write!(self.buf, " transform=\"rotate({} {} {})\"", px(rotate), px(x), px(y));
+            let _ = write!(
+                self.buf,
+                " transform=\"rotate({} {} {})\"",
+                px(rotate),
+                px(x),
+                px(y)
+            );
         }
         let _ = writeln!(self.buf, ">{}</text>", escape(content));
     }
@@ -246,7 +275,10 @@ mod tests {
 
     #[test]
     fn escape_handles_markup_and_control_characters() {
-        assert_eq!(escape("a<b & \"c\" 'd'>"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;");
+        assert_eq!(
+            escape("a<b & \"c\" 'd'>"),
+            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;"
+        );
         assert_eq!(escape("x\u{1}y\nz"), "xy z");
     }
 

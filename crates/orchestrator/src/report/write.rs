@@ -25,8 +25,10 @@ pub fn write_text(path: &Path, text: &str) -> Result<(), ReportError> {
 /// [`ReportError::Json`] when the value cannot be serialised (e.g. a map
 /// with non-string keys), [`ReportError::Io`] when the file cannot be written.
 pub fn write_json<T: Serialize + ?Sized>(path: &Path, value: &T) -> Result<(), ReportError> {
-    let mut bytes = serde_json::to_vec_pretty(value)
-        .map_err(|source| ReportError::Json { path: path.to_owned(), source })?;
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(|source| ReportError::Json {
+        path: path.to_owned(),
+        source,
+    })?;
     bytes.push(b'\n');
     write_bytes(path, &bytes)
 }
@@ -41,8 +43,11 @@ fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
         .prefix(".mlw-tmp-")
         .tempfile_in(&dir)
         .map_err(|e| ReportError::io(&dir, e))?;
-    tmp.write_all(bytes).and_then(|()| tmp.as_file().sync_all()).map_err(|e| ReportError::io(path, e))?;
-    tmp.persist(path).map_err(|e| ReportError::io(path, e.error))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| ReportError::io(path, e))?;
+    tmp.persist(path)
+        .map_err(|e| ReportError::io(path, e.error))?;
     Ok(())
 }
 
@@ -67,8 +72,14 @@ pub enum Subdir {
 
 impl Subdir {
     /// Every sub-directory [`ArtifactDir::create`] makes.
-    pub const ALL: [Subdir; 6] =
-        [Subdir::Model, Subdir::Schema, Subdir::Metrics, Subdir::Plots, Subdir::Tables, Subdir::Env];
+    pub const ALL: [Subdir; 6] = [
+        Subdir::Model,
+        Subdir::Schema,
+        Subdir::Metrics,
+        Subdir::Plots,
+        Subdir::Tables,
+        Subdir::Env,
+    ];
 
     /// The directory name (empty for [`Subdir::Root`]).
     pub fn name(self) -> &'static str {
@@ -116,9 +127,12 @@ impl ArtifactDir {
     /// [`ReportError::ArtifactPath`] when `name` is absolute or contains `..`.
     pub fn path(&self, sub: Subdir, name: impl AsRef<Path>) -> Result<PathBuf, ReportError> {
         let name = name.as_ref();
-        let safe = !name.as_os_str().is_empty() && name.components().all(|c| matches!(c, Component::Normal(_)));
+        let safe = !name.as_os_str().is_empty()
+            && name.components().all(|c| matches!(c, Component::Normal(_)));
         if !safe {
-            return Err(ReportError::ArtifactPath { path: name.to_owned() });
+            return Err(ReportError::ArtifactPath {
+                path: name.to_owned(),
+            });
         }
         Ok(self.root.join(sub.name()).join(name))
     }
@@ -127,7 +141,12 @@ impl ArtifactDir {
     ///
     /// # Errors
     /// As [`ArtifactDir::path`] and [`write_text`].
-    pub fn write_text(&self, sub: Subdir, name: impl AsRef<Path>, text: &str) -> Result<PathBuf, ReportError> {
+    pub fn write_text(
+        &self,
+        sub: Subdir,
+        name: impl AsRef<Path>,
+        text: &str,
+    ) -> Result<PathBuf, ReportError> {
         let path = self.path(sub, name)?;
         write_text(&path, text)?;
         Ok(path)
@@ -195,12 +214,23 @@ mod tests {
     fn write_replaces_existing_files_and_leaves_no_temporaries() {
         let tmp = tempfile::tempdir().unwrap();
         let run = ArtifactDir::create(tmp.path().join("run")).unwrap();
-        run.write_text(Subdir::Root, "model_card.md", "old").unwrap();
-        let p = run.write_text(Subdir::Root, "model_card.md", "new").unwrap();
+        run.write_text(Subdir::Root, "model_card.md", "old")
+            .unwrap();
+        let p = run
+            .write_text(Subdir::Root, "model_card.md", "new")
+            .unwrap();
         assert_eq!(fs::read_to_string(p).unwrap(), "new");
         assert_eq!(run.files().unwrap(), vec![PathBuf::from("model_card.md")]);
-        let names: Vec<_> = fs::read_dir(run.root()).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
-        assert_eq!(names.len(), 7, "six sub-directories and the card: {names:?}");
+        let names: Vec<_> = fs::read_dir(run.root())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(
+            names.len(),
+            7,
+            "six sub-directories and the card: {names:?}"
+        );
     }
 
     #[test]

@@ -8,9 +8,9 @@ mod sections;
 use std::fmt::Write as _;
 
 pub use facts::{
-    CalibrationFacts, CardTask, ChosenModel, ClassCount, ClassMetrics, DataFacts, Estimate, LeaderboardRow,
-    MeanStd, MetricRow, ModelCardFacts, MonitoringFacts, ProblemFacts, ReproduceFacts, SliceFacts, SplitFacts,
-    TargetSummary, ThresholdFacts,
+    CalibrationFacts, CardTask, ChosenModel, ClassCount, ClassMetrics, DataFacts, Estimate,
+    LeaderboardRow, MeanStd, MetricRow, ModelCardFacts, MonitoringFacts, ProblemFacts,
+    ReproduceFacts, SliceFacts, SplitFacts, TargetSummary, ThresholdFacts,
 };
 
 /// Section headings, in order: every card has all of them (a section that
@@ -67,7 +67,11 @@ pub fn model_card_md(f: &ModelCardFacts) -> String {
 
 /// A number with 4 decimals; non-finite values as `n/a`.
 pub(crate) fn n4(v: f64) -> String {
-    if v.is_finite() { format!("{v:.4}") } else { "n/a".into() }
+    if v.is_finite() {
+        format!("{v:.4}")
+    } else {
+        "n/a".into()
+    }
 }
 
 /// An optional number with 4 decimals, `—` when absent.
@@ -77,7 +81,11 @@ pub(crate) fn opt4(v: Option<f64>) -> String {
 
 /// A fraction as a percentage with one decimal.
 pub(crate) fn pct(v: f64) -> String {
-    if v.is_finite() { format!("{:.1}%", v * 100.0) } else { "n/a".into() }
+    if v.is_finite() {
+        format!("{:.1}%", v * 100.0)
+    } else {
+        "n/a".into()
+    }
 }
 
 /// Text safe inside a Markdown paragraph or table cell: one line, pipes escaped.

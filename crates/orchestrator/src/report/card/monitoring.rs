@@ -6,7 +6,11 @@ use super::{CardTask, ModelCardFacts, code, inline, n4, pct};
 
 pub(super) fn monitoring(f: &ModelCardFacts, out: &mut String) {
     let m = &f.monitoring;
-    let _ = writeln!(out, "Evaluated {}; each alert names the check and the value that crossed the line.\n", inline(&m.window));
+    let _ = writeln!(
+        out,
+        "Evaluated {}; each alert names the check and the value that crossed the line.\n",
+        inline(&m.window)
+    );
     if m.top_features.is_empty() {
         let _ = writeln!(
             out,
@@ -14,7 +18,11 @@ pub(super) fn monitoring(f: &ModelCardFacts, out: &mut String) {
             n4(m.psi_alert)
         );
     } else {
-        let feats: Vec<_> = m.top_features.iter().map(|x| format!("`{}`", code(x))).collect();
+        let feats: Vec<_> = m
+            .top_features
+            .iter()
+            .map(|x| format!("`{}`", code(x)))
+            .collect();
         let _ = writeln!(
             out,
             "- **Input drift**: population stability index (PSI) of the top features {} against `tables/holdout_input.parquet`; alert when any PSI > {}. Also alert on a missing-value rate or an unseen category share above the training one.",
@@ -49,7 +57,13 @@ pub(super) fn monitoring(f: &ModelCardFacts, out: &mut String) {
             let band = f
                 .data
                 .target_summary
-                .map(|s| format!(" (target std {}: alert beyond ±{})", n4(s.std), n4(s.std * tol)))
+                .map(|s| {
+                    format!(
+                        " (target std {}: alert beyond ±{})",
+                        n4(s.std),
+                        n4(s.std * tol)
+                    )
+                })
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
@@ -74,8 +88,17 @@ pub(super) fn monitoring(f: &ModelCardFacts, out: &mut String) {
         );
     }
     let primary = &f.problem.primary_metric;
-    if let Some(h) = f.metrics.iter().find(|x| &x.metric == primary).and_then(|x| x.holdout) {
-        let (bound, side) = if f.problem.higher_is_better { (h.ci_low, "below") } else { (h.ci_high, "above") };
+    if let Some(h) = f
+        .metrics
+        .iter()
+        .find(|x| &x.metric == primary)
+        .and_then(|x| x.holdout)
+    {
+        let (bound, side) = if f.problem.higher_is_better {
+            (h.ci_low, "below")
+        } else {
+            (h.ci_high, "above")
+        };
         let _ = writeln!(
             out,
             "- **Performance** (once labels arrive): `{}` per window; alert {side} {}, the holdout's 95% CI bound.",
@@ -99,5 +122,9 @@ pub(super) fn reproduce(f: &ModelCardFacts, out: &mut String) {
         None => out.push_str("- Git commit: unknown (not run from a git checkout)\n"),
     }
     let _ = writeln!(out, "- mlw version: {}", inline(&r.mlw_version));
-    let _ = writeln!(out, "- Data SHA-256: `{}` (a different table gives a different run)", code(&f.data.sha256));
+    let _ = writeln!(
+        out,
+        "- Data SHA-256: `{}` (a different table gives a different run)",
+        code(&f.data.sha256)
+    );
 }

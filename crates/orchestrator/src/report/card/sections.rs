@@ -28,17 +28,42 @@ pub(super) fn problem(f: &ModelCardFacts, out: &mut String) {
         let classes: Vec<_> = p.classes.iter().map(|c| format!("`{}`", code(c))).collect();
         let _ = writeln!(out, "- Classes ({}): {}", classes.len(), classes.join(", "));
     }
-    let dir = if p.higher_is_better { "higher is better" } else { "lower is better" };
-    let _ = writeln!(out, "- Primary metric: `{}` ({dir})", code(&p.primary_metric));
+    let dir = if p.higher_is_better {
+        "higher is better"
+    } else {
+        "lower is better"
+    };
+    let _ = writeln!(
+        out,
+        "- Primary metric: `{}` ({dir})",
+        code(&p.primary_metric)
+    );
 }
 
 pub(super) fn data(f: &ModelCardFacts, out: &mut String) {
     let d = &f.data;
-    let _ = writeln!(out, "- Source: `{}`{}", code(&d.source), if d.synthetic { " (synthetic demo data)" } else { "" });
-    let _ = writeln!(out, "- Rows: {}; columns: {} ({} used as features)", d.n_rows, d.n_columns, d.n_features);
+    let _ = writeln!(
+        out,
+        "- Source: `{}`{}",
+        code(&d.source),
+        if d.synthetic {
+            " (synthetic demo data)"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        out,
+        "- Rows: {}; columns: {} ({} used as features)",
+        d.n_rows, d.n_columns, d.n_features
+    );
     let _ = writeln!(out, "- SHA-256: `{}`", code(&d.sha256));
     if !d.excluded_columns.is_empty() {
-        let cols: Vec<_> = d.excluded_columns.iter().map(|c| format!("`{}`", code(c))).collect();
+        let cols: Vec<_> = d
+            .excluded_columns
+            .iter()
+            .map(|c| format!("`{}`", code(c)))
+            .collect();
         let _ = writeln!(out, "- Excluded from features: {}", cols.join(", "));
     }
     if let Some(t) = &d.target_summary {
@@ -55,8 +80,18 @@ pub(super) fn data(f: &ModelCardFacts, out: &mut String) {
         let total: u64 = d.class_balance.iter().map(|c| c.count).sum();
         out.push_str("\n| class | rows | share |\n| --- | ---: | ---: |\n");
         for c in &d.class_balance {
-            let share = if total > 0 { c.count as f64 / total as f64 } else { f64::NAN };
-            let _ = writeln!(out, "| `{}` | {} | {} |", code(&c.label), c.count, pct(share));
+            let share = if total > 0 {
+                c.count as f64 / total as f64
+            } else {
+                f64::NAN
+            };
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} |",
+                code(&c.label),
+                c.count,
+                pct(share)
+            );
         }
     }
 }
@@ -87,11 +122,21 @@ pub(super) fn leaderboard(f: &ModelCardFacts, out: &mut String) {
         return;
     }
     let metric = code(&f.problem.primary_metric);
-    let _ = writeln!(out, "{} candidates compared on the same CV folds (best first).\n", f.leaderboard.len());
-    let _ = writeln!(out, "| rank | model | algorithm | CV `{metric}` (mean ± std) | fit time per fold |");
+    let _ = writeln!(
+        out,
+        "{} candidates compared on the same CV folds (best first).\n",
+        f.leaderboard.len()
+    );
+    let _ = writeln!(
+        out,
+        "| rank | model | algorithm | CV `{metric}` (mean ± std) | fit time per fold |"
+    );
     out.push_str("| ---: | --- | --- | ---: | ---: |\n");
     for (i, r) in f.leaderboard.iter().take(LEADERBOARD_ROWS).enumerate() {
-        let fit = r.fit_seconds.filter(|s| s.is_finite()).map_or_else(|| "—".into(), |s| format!("{s:.2} s"));
+        let fit = r
+            .fit_seconds
+            .filter(|s| s.is_finite())
+            .map_or_else(|| "—".into(), |s| format!("{s:.2} s"));
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} ± {} | {fit} |",
@@ -113,7 +158,13 @@ pub(super) fn leaderboard(f: &ModelCardFacts, out: &mut String) {
 
 pub(super) fn chosen(f: &ModelCardFacts, out: &mut String) {
     let c = &f.chosen;
-    let _ = writeln!(out, "**{}** (`{}`): {}", inline(&c.name), code(&c.algorithm), inline(&c.reason));
+    let _ = writeln!(
+        out,
+        "**{}** (`{}`): {}",
+        inline(&c.name),
+        code(&c.algorithm),
+        inline(&c.reason)
+    );
     match (&c.tuning_method, c.tuning_trials) {
         (Some(m), Some(n)) => {
             let _ = writeln!(out, "\nTuned with {} search, {n} trials.", inline(m));
@@ -138,10 +189,12 @@ pub(super) fn metrics(f: &ModelCardFacts, out: &mut String) {
         out.push_str("Holdout values carry 95% bootstrap confidence intervals; the baselines are a dummy model and a linear model fit on the same training rows.\n\n");
         out.push_str("| metric | CV mean ± std | holdout [95% CI] | dummy | linear |\n| --- | ---: | ---: | ---: | ---: |\n");
         for m in &f.metrics {
-            let cv = m.cv.map_or_else(|| "—".into(), |c| format!("{} ± {}", n4(c.mean), n4(c.std)));
-            let holdout = m
-                .holdout
-                .map_or_else(|| "—".into(), |h| format!("{} [{}, {}]", n4(h.value), n4(h.ci_low), n4(h.ci_high)));
+            let cv =
+                m.cv.map_or_else(|| "—".into(), |c| format!("{} ± {}", n4(c.mean), n4(c.std)));
+            let holdout = m.holdout.map_or_else(
+                || "—".into(),
+                |h| format!("{} [{}, {}]", n4(h.value), n4(h.ci_low), n4(h.ci_high)),
+            );
             let _ = writeln!(
                 out,
                 "| `{}` | {cv} | {holdout} | {} | {} |",
@@ -171,12 +224,28 @@ pub(super) fn calibration(f: &ModelCardFacts, out: &mut String) {
     match (&f.calibration, f.problem.task) {
         (Some(c), _) => {
             let _ = writeln!(out, "- Method: `{}`", code(&c.method));
-            let _ = writeln!(out, "- Brier score: {} → {}", n4(c.brier_before), n4(c.brier_after));
-            let _ = writeln!(out, "- Expected calibration error (ECE): {} → {}", n4(c.ece_before), n4(c.ece_after));
-            out.push_str("- See `plots/calibration.svg` for the reliability diagram before and after.\n");
+            let _ = writeln!(
+                out,
+                "- Brier score: {} → {}",
+                n4(c.brier_before),
+                n4(c.brier_after)
+            );
+            let _ = writeln!(
+                out,
+                "- Expected calibration error (ECE): {} → {}",
+                n4(c.ece_before),
+                n4(c.ece_after)
+            );
+            out.push_str(
+                "- See `plots/calibration.svg` for the reliability diagram before and after.\n",
+            );
         }
-        (None, CardTask::Regression) => out.push_str("Not applicable: regression outputs are not probabilities.\n"),
-        (None, _) => out.push_str("Not run: probabilities are the model's raw scores and may be miscalibrated.\n"),
+        (None, CardTask::Regression) => {
+            out.push_str("Not applicable: regression outputs are not probabilities.\n")
+        }
+        (None, _) => out.push_str(
+            "Not run: probabilities are the model's raw scores and may be miscalibrated.\n",
+        ),
     }
 }
 
@@ -190,7 +259,11 @@ pub(super) fn threshold(f: &ModelCardFacts, out: &mut String) {
         let _ = writeln!(out, "Not applicable: {why}.");
         return;
     };
-    let positive = f.problem.positive_class.as_deref().map_or_else(String::new, |p| format!(" = `{}`", code(p)));
+    let positive = f
+        .problem
+        .positive_class
+        .as_deref()
+        .map_or_else(String::new, |p| format!(" = `{}`", code(p)));
     let _ = writeln!(
         out,
         "Predict the positive class{positive} when its probability is at least **{}** (strategy `{}`).\n",
@@ -209,23 +282,46 @@ pub(super) fn threshold(f: &ModelCardFacts, out: &mut String) {
         at.push(format!("{} of rows predicted positive", pct(r)));
     }
     if !at.is_empty() {
-        let _ = writeln!(out, "\nOn the holdout at this threshold: {}.", at.join(", "));
+        let _ = writeln!(
+            out,
+            "\nOn the holdout at this threshold: {}.",
+            at.join(", ")
+        );
     }
 }
 
 pub(super) fn limitations(f: &ModelCardFacts, out: &mut String) {
     let primary = &f.problem.primary_metric;
-    let overall = f.metrics.iter().find(|m| &m.metric == primary).and_then(|m| m.holdout);
+    let overall = f
+        .metrics
+        .iter()
+        .find(|m| &m.metric == primary)
+        .and_then(|m| m.holdout);
     if f.weak_slices.is_empty() {
         out.push_str("No slice analysis was recorded.\n");
     } else {
-        let _ = writeln!(out, "Weakest holdout slices by `{}`, worst first:\n", code(primary));
+        let _ = writeln!(
+            out,
+            "Weakest holdout slices by `{}`, worst first:\n",
+            code(primary)
+        );
         let _ = writeln!(out, "| slice | rows | `{}` | vs overall |", code(primary));
         out.push_str("| --- | ---: | ---: | ---: |\n");
         for s in &f.weak_slices {
-            let delta = overall.map_or_else(|| "—".into(), |o| format!("{:+.4}", s.metric - o.value));
-            let small = if s.n_rows < SMALL_SLICE { " (small: wide CI)" } else { "" };
-            let _ = writeln!(out, "| {} | {}{small} | {} | {delta} |", inline(&s.slice), s.n_rows, n4(s.metric));
+            let delta =
+                overall.map_or_else(|| "—".into(), |o| format!("{:+.4}", s.metric - o.value));
+            let small = if s.n_rows < SMALL_SLICE {
+                " (small: wide CI)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {}{small} | {} | {delta} |",
+                inline(&s.slice),
+                s.n_rows,
+                n4(s.metric)
+            );
         }
         out.push('\n');
     }

@@ -14,7 +14,11 @@ const MAX_BARS: usize = 30;
 ///
 /// # Errors
 /// [`ReportError::LengthMismatch`] when `values` does not have one value per name.
-pub fn importance_svg<S: AsRef<str>>(names: &[S], values: &[f64], top_k: usize) -> Result<String, ReportError> {
+pub fn importance_svg<S: AsRef<str>>(
+    names: &[S],
+    values: &[f64],
+    top_k: usize,
+) -> Result<String, ReportError> {
     const TITLE: &str = "Feature importance";
     if values.len() != names.len() {
         return Err(ReportError::LengthMismatch {
@@ -31,7 +35,11 @@ pub fn importance_svg<S: AsRef<str>>(names: &[S], values: &[f64], top_k: usize) 
         .filter(|(_, v)| v.is_finite())
         .collect();
     bars.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then_with(|| a.0.cmp(b.0)));
-    let k = if top_k == 0 { MAX_BARS } else { top_k.min(MAX_BARS) };
+    let k = if top_k == 0 {
+        MAX_BARS
+    } else {
+        top_k.min(MAX_BARS)
+    };
     bars.truncate(k);
     if bars.is_empty() {
         return Ok(no_data(TITLE, "no data: no finite importance values"));
@@ -39,7 +47,11 @@ pub fn importance_svg<S: AsRef<str>>(names: &[S], values: &[f64], top_k: usize) 
     let title = format!("{TITLE} (top {})", bars.len());
     let lo = bars.iter().map(|b| b.1).fold(0.0, f64::min);
     let hi = bars.iter().map(|b| b.1).fold(0.0, f64::max);
-    let (lo, hi) = if hi > lo { (lo, hi + (hi - lo) * 0.15) } else { (0.0, 1.0) };
+    let (lo, hi) = if hi > lo {
+        (lo, hi + (hi - lo) * 0.15)
+    } else {
+        (0.0, 1.0)
+    };
     let (x0, x1, top, bottom) = (190.0, WIDTH - 30.0, 50.0, HEIGHT - 56.0);
     let sx = |v: f64| x0 + (v - lo) / (hi - lo) * (x1 - x0);
     let band = (bottom - top) / bars.len() as f64;
@@ -49,19 +61,54 @@ pub fn importance_svg<S: AsRef<str>>(names: &[S], values: &[f64], top_k: usize) 
     for t in &xt {
         let p = sx(*t);
         svg.line((p, top), (p, bottom), "grid", "");
-        svg.text(p, bottom + 18.0, Anchor::Middle, "tick", 0.0, &num(*t, decimals));
+        svg.text(
+            p,
+            bottom + 18.0,
+            Anchor::Middle,
+            "tick",
+            0.0,
+            &num(*t, decimals),
+        );
     }
     let zero = sx(0.0);
     for (i, (name, v)) in bars.iter().enumerate() {
         let y = top + band * i as f64;
         let (a, b) = (sx(v.min(0.0)), sx(v.max(0.0)));
-        svg.rect(a, y + band * 0.15, b - a, band * 0.7, "bar", &format!("fill:{}", color(0)));
-        svg.text(x0 - 8.0, y + band / 2.0 + 4.0, Anchor::End, "tick", 0.0, &truncate(name, 26));
-        svg.text(b + 4.0, y + band / 2.0 + 4.0, Anchor::Start, "tick", 0.0, &num(*v, 4));
+        svg.rect(
+            a,
+            y + band * 0.15,
+            b - a,
+            band * 0.7,
+            "bar",
+            &format!("fill:{}", color(0)),
+        );
+        svg.text(
+            x0 - 8.0,
+            y + band / 2.0 + 4.0,
+            Anchor::End,
+            "tick",
+            0.0,
+            &truncate(name, 26),
+        );
+        svg.text(
+            b + 4.0,
+            y + band / 2.0 + 4.0,
+            Anchor::Start,
+            "tick",
+            0.0,
+            &num(*v, 4),
+        );
     }
     svg.line((zero, top), (zero, bottom), "axis", "");
     svg.line((x0, bottom), (x1, bottom), "axis", "");
-    svg.text((x0 + x1) / 2.0, HEIGHT - 14.0, Anchor::Middle, "label", 0.0, "Importance");
+    svg.text(
+        (x0 + x1) / 2.0,
+        HEIGHT - 14.0,
+        Anchor::Middle,
+        "label",
+        0.0,
+        "Importance",
+    );
     Ok(svg.finish())
 }
 
@@ -72,12 +119,24 @@ mod tests {
     #[test]
     fn mismatched_lengths_are_an_error() {
         let err = importance_svg(&["a", "b"], &[1.0], 5).unwrap_err();
-        assert!(matches!(err, ReportError::LengthMismatch { expected: 2, found: 1, .. }));
+        assert!(matches!(
+            err,
+            ReportError::LengthMismatch {
+                expected: 2,
+                found: 1,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn bars_are_sorted_by_magnitude_and_capped_at_top_k() {
-        let svg = importance_svg(&["small", "big", "neg", "nan"], &[0.1, 0.9, -0.5, f64::NAN], 2).unwrap();
+        let svg = importance_svg(
+            &["small", "big", "neg", "nan"],
+            &[0.1, 0.9, -0.5, f64::NAN],
+            2,
+        )
+        .unwrap();
         assert_eq!(svg.matches("class=\"bar\"").count(), 2);
         let (big, neg) = (svg.find(">big<"), svg.find(">neg<"));
         assert!(big.is_some() && neg.is_some() && big < neg);

@@ -8,7 +8,9 @@ mod importance;
 mod regression;
 
 pub use confusion::confusion_svg;
-pub use curves::{CalibrationCurve, Curve, ReliabilityBin, calibration_svg, pr_svg, roc_svg, threshold_svg};
+pub use curves::{
+    CalibrationCurve, Curve, ReliabilityBin, calibration_svg, pr_svg, roc_svg, threshold_svg,
+};
 pub use importance::importance_svg;
 pub use regression::{MAX_SCATTER_POINTS, predicted_vs_actual_svg, residuals_svg};
 
@@ -22,7 +24,9 @@ pub(crate) fn thin<T: Copy>(items: &[T], max: usize) -> Vec<T> {
     if max < 2 {
         return items.iter().take(max).copied().collect();
     }
-    (0..max).filter_map(|k| items.get(k * (n - 1) / (max - 1)).copied()).collect()
+    (0..max)
+        .filter_map(|k| items.get(k * (n - 1) / (max - 1)).copied())
+        .collect()
 }
 
 #[cfg(test)]

@@ -15,7 +15,12 @@ fn pairs(
     ys: &[f64],
 ) -> Result<(Vec<(f64, f64)>, usize), ReportError> {
     if ys.len() != xs.len() {
-        return Err(ReportError::LengthMismatch { what, per: "row", expected: xs.len(), found: ys.len() });
+        return Err(ReportError::LengthMismatch {
+            what,
+            per: "row",
+            expected: xs.len(),
+            found: ys.len(),
+        });
     }
     let all: Vec<_> = xs
         .iter()
@@ -28,11 +33,18 @@ fn pairs(
 }
 
 fn title(base: &str, shown: usize, total: usize) -> String {
-    if shown < total { format!("{base} ({shown} of {total} points)") } else { format!("{base} ({total} points)") }
+    if shown < total {
+        format!("{base} ({shown} of {total} points)")
+    } else {
+        format!("{base} ({total} points)")
+    }
 }
 
 fn scatter(frame: &mut Frame, points: &[(f64, f64)]) {
-    frame.svg.open_group(&format!("class=\"points\" style=\"fill:{};fill-opacity:0.55\"", color(0)));
+    frame.svg.open_group(&format!(
+        "class=\"points\" style=\"fill:{};fill-opacity:0.55\"",
+        color(0)
+    ));
     for p in points {
         let (x, y) = frame.at(*p);
         frame.svg.circle(x, y, 2.5, "");
@@ -50,12 +62,23 @@ fn scatter(frame: &mut Frame, points: &[(f64, f64)]) {
 pub fn residuals_svg(predicted: &[f64], residuals: &[f64]) -> Result<String, ReportError> {
     const TITLE: &str = "Residuals vs predicted";
     let (points, total) = pairs("residuals_svg: residuals", predicted, residuals)?;
-    let (Some(x), Some(y)) = (extent(points.iter().map(|p| p.0)), extent(points.iter().map(|p| p.1).chain([0.0])))
-    else {
-        return Ok(no_data(TITLE, "no data: no finite predictions and residuals"));
+    let (Some(x), Some(y)) = (
+        extent(points.iter().map(|p| p.0)),
+        extent(points.iter().map(|p| p.1).chain([0.0])),
+    ) else {
+        return Ok(no_data(
+            TITLE,
+            "no data: no finite predictions and residuals",
+        ));
     };
     let title = title(TITLE, points.len(), total);
-    let axes = Axes { title: &title, x_label: "Predicted value", y_label: "Residual (actual − predicted)", x, y };
+    let axes = Axes {
+        title: &title,
+        x_label: "Predicted value",
+        y_label: "Residual (actual − predicted)",
+        x,
+        y,
+    };
     let mut frame = Frame::new(&axes, &[]);
     frame.reference((x.0, 0.0), (x.1, 0.0));
     scatter(&mut frame, &points);
@@ -74,11 +97,23 @@ pub fn predicted_vs_actual_svg(actual: &[f64], predicted: &[f64]) -> Result<Stri
     const TITLE: &str = "Predicted vs actual";
     let (points, total) = pairs("predicted_vs_actual_svg: predicted", actual, predicted)?;
     let Some(range) = extent(points.iter().flat_map(|p| [p.0, p.1])) else {
-        return Ok(no_data(TITLE, "no data: no finite actual and predicted values"));
+        return Ok(no_data(
+            TITLE,
+            "no data: no finite actual and predicted values",
+        ));
     };
     let title = title(TITLE, points.len(), total);
-    let legend = [LegendEntry::series(0, "holdout rows".into()), LegendEntry::reference("perfect prediction")];
-    let axes = Axes { title: &title, x_label: "Actual value", y_label: "Predicted value", x: range, y: range };
+    let legend = [
+        LegendEntry::series(0, "holdout rows".into()),
+        LegendEntry::reference("perfect prediction"),
+    ];
+    let axes = Axes {
+        title: &title,
+        x_label: "Actual value",
+        y_label: "Predicted value",
+        x: range,
+        y: range,
+    };
     let mut frame = Frame::new(&axes, &legend);
     frame.reference((range.0, range.0), (range.1, range.1));
     scatter(&mut frame, &points);
@@ -92,7 +127,14 @@ mod tests {
     #[test]
     fn mismatched_lengths_are_an_error() {
         let err = residuals_svg(&[1.0, 2.0], &[0.5]).unwrap_err();
-        assert!(matches!(err, ReportError::LengthMismatch { expected: 2, found: 1, .. }));
+        assert!(matches!(
+            err,
+            ReportError::LengthMismatch {
+                expected: 2,
+                found: 1,
+                ..
+            }
+        ));
     }
 
     #[test]
