@@ -27,6 +27,23 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
 
+    /// Worker threads (a rayon pool); default: every core. Results do not
+    /// depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Write run directories here instead of the config's `output.dir`.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+
+    /// Track to this URI instead of the config's `tracking.uri`.
+    #[arg(long, value_name = "URI")]
+    pub tracking_uri: Option<String>,
+
+    /// Log more (`-v` debug, `-vv` trace); `RUST_LOG` also works.
+    #[arg(long, short, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -39,6 +56,19 @@ pub enum Command {
         #[command(subcommand)]
         command: DataCommand,
     },
+    /// Replay runs spooled while the tracking server was unreachable.
+    Sync(SyncArgs),
+}
+
+/// `mlw-train sync`
+#[derive(Debug, ClapArgs)]
+pub struct SyncArgs {
+    /// The tracking server (`http://host:port`); default `MLFLOW_TRACKING_URI`.
+    #[arg(long, value_name = "URI", env = "MLFLOW_TRACKING_URI")]
+    pub uri: String,
+    /// The spool directory (default `runs/.spool`, beside the run directories).
+    #[arg(long, value_name = "DIR", default_value = "runs/.spool")]
+    pub spool: PathBuf,
 }
 
 /// `mlw-train data ...`

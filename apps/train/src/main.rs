@@ -5,7 +5,9 @@
 
 mod cli;
 mod generate;
+mod progress;
 mod run;
+mod sync;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -35,12 +37,29 @@ impl Failure {
     }
 }
 
+/// Logs to stderr: warnings by default, more with `-v`, or `RUST_LOG`.
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info,mlw_orchestrator=debug",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
 fn main() -> ExitCode {
     let args = cli::Args::parse();
+    init_logging(args.verbose);
     let result = match &args.command {
         Some(cli::Command::Data {
             command: cli::DataCommand::Generate(g),
         }) => generate::run(g),
+        Some(cli::Command::Sync(s)) => sync::run(s),
         None => run::run(&args),
     };
     match result {

@@ -1,9 +1,12 @@
-//! `mlw-train --config FILE`: validate, load, QA, train.
+//! `mlw-train --config FILE`: validate, load, QA, train, track.
 
 use crate::Failure;
 use crate::cli::Args;
+use crate::progress::Bars;
 use mlw_orchestrator::load::{LoadedData, load_data};
+use mlw_orchestrator::{RunOptions, WorkflowError, run_workflow};
 use mlw_specs::{LoadOptions, SpecLoadError, ValidWorkflow, load_spec_with};
+use std::sync::Arc;
 
 /// Loads the config with `--set` and `MLW_*` overrides.
 fn load_config(args: &Args) -> Result<ValidWorkflow, Failure> {
@@ -50,29 +53,61 @@ fn summary_text(spec: &ValidWorkflow, data: &LoadedData) -> String {
     s
 }
 
-/// Runs the workflow named by `--config`.
+fn failure(e: WorkflowError) -> Failure {
+    if e.is_user_error() {
+        Failure::input(e)
+    } else {
+        Failure::internal(e)
+    }
+}
+
+/// Runs the workflow named by `--config` (`--dry-run`: stops after QA).
 pub fn run(args: &Args) -> Result<(), Failure> {
     let spec = load_config(args)?;
-    let data = load_data(&spec).map_err(|e| {
-        if e.is_user_error() {
-            Failure::input(e)
+    if args.dry_run {
+        let data = load_data(&spec).map_err(failure)?;
+        if args.json {
+            let out = serde_json::json!({
+                "status": "checked",
+                "source": data.source.to_string(),
+                "qa": data.qa,
+                "fingerprint": data.fingerprint,
+            });
+            println!("{out}");
         } else {
-            Failure::internal(e)
+            print!("{}", summary_text(&spec, &data));
         }
-    })?;
-    if args.json {
-        let out = serde_json::json!({
-            "status": "checked",
-            "source": data.source.to_string(),
-            "qa": data.qa,
-            "fingerprint": data.fingerprint,
-        });
-        println!("{out}");
-    } else {
-        print!("{}", summary_text(&spec, &data));
+        return Ok(());
     }
-    if !args.dry_run {
-        eprintln!("train: the training steps are not in this build yet; stopped after QA");
+    let mut command = String::from("mlw-train");
+    if let Some(c) = &args.config {
+        command.push_str(&format!(" --config {}", c.display()));
+    }
+    for s in &args.sets {
+        command.push_str(&format!(" --set {s}"));
+    }
+    let options = RunOptions {
+        output_dir: args.output_dir.clone(),
+        tracking_uri: args.tracking_uri.clone(),
+        command,
+        progress: Arc::new(Bars::new()),
+        ..RunOptions::default()
+    };
+    let work = || run_workflow(&spec, &options);
+    let summary = match args.threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| Failure::input(format!("--threads {n}: {e}")))?
+            .install(work),
+        None => work(),
+    }
+    .map_err(failure)?;
+    if args.json {
+        let v = serde_json::to_string(&summary).map_err(Failure::internal)?;
+        println!("{v}");
+    } else {
+        print!("{}", summary.to_text());
     }
     Ok(())
 }

@@ -80,7 +80,6 @@ fn sigmoid_matches_sklearn_sigmoid_calibration() {
     for c in cases() {
         let cal = SigmoidCalibrator::fit(&c.scores, &c.labels, c.sample_weight.as_deref()).unwrap();
         let p = cal.predict(&c.test_scores).unwrap();
-        eprintln!("SIG {} {}", c.name, p.iter().zip(&c.sigmoid.predict).map(|(a,b)|(a-b).abs()).fold(0.0f64,f64::max));
         assert_close(&c.name, &p, &c.sigmoid.predict, TOL);
         // The parameters themselves agree to the optimiser's tolerance.
         let scale = c.sigmoid.a.abs().max(1.0);
@@ -158,7 +157,6 @@ fn logistic_regression_sigmoid_cv5_ensemble_brier_matches_sklearn() {
     assert_eq!(model.n_members(), 5);
     let p = model.predict_proba(x_test.view()).unwrap();
     let brier = brier_score_binary(&e.y_test, &p.column(1).to_vec()).unwrap();
-    eprintln!("BRIER mlw {brier} sk {}", e.brier_calibrated);
     assert!(
         (brier - e.brier_calibrated).abs() < 0.005,
         "mlw Brier {brier} vs scikit-learn {}",

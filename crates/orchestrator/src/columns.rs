@@ -21,7 +21,7 @@ pub fn text_values(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>, Wo
         .cast(&DataType::String)
         .map_err(|e| polars_error(name, e))?;
     let strings = cast.str().map_err(|e| polars_error(name, e))?;
-    Ok(strings.into_iter().map(|v| v.map(str::to_owned)).collect())
+    Ok(strings.iter().map(|v| v.map(str::to_owned)).collect())
 }
 
 /// The values of column `name` as slice / group keys: text, nulls as `"<missing>"`.
@@ -64,7 +64,7 @@ pub fn time_keys(df: &DataFrame, name: &str) -> Result<Vec<TimeKey>, WorkflowErr
             .map_err(|e| polars_error(name, e))?;
         let values = cast.f64().map_err(|e| polars_error(name, e))?;
         values
-            .into_iter()
+            .iter()
             .map(|v| v.map(TimeKey::Number))
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| WorkflowError::invalid(format!("data.time_column `{name}`"), "has missing values"))?

@@ -25,8 +25,28 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod artifacts;
+pub mod calibrate;
+pub mod card;
+pub mod columns;
+pub mod compare;
 pub mod error;
+pub mod evaluate;
+pub mod features;
+pub mod finalize;
 pub mod load;
+pub mod plots;
+pub mod progress;
 pub mod report;
+pub mod scoring;
+pub mod split;
+pub mod summary;
+pub mod threshold;
+pub mod track;
+pub mod tune;
+pub mod workflow;
 
 pub use error::WorkflowError;
+pub use progress::{NoProgress, Progress, Step};
+pub use summary::RunSummary;
+pub use workflow::{RunOptions, TrainedRun, run_workflow, train};

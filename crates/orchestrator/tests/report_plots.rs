@@ -103,7 +103,7 @@ fn pr_draws_the_prevalence_baseline() {
         points: vec![(0.0, 1.0), (0.5, 0.8), (1.0, 0.3)],
         auc: Some(0.81),
     };
-    let svg = pr_svg(&[curve.clone()], Some(0.3));
+    let svg = pr_svg(std::slice::from_ref(&curve), Some(0.3));
     elements(&svg).unwrap();
     assert!(svg.contains("baseline 0.300"));
     assert!(svg.contains("m (AP 0.810)"));

@@ -73,6 +73,11 @@ impl Estimator for HgbParams {
     fn fit(&self, data: &TrainSet<'_>) -> Result<Box<dyn FittedEstimator>, ModelError> {
         Ok(Box::new(self.fit_hgb(data)?))
     }
+
+    /// NaN is a missing value with its own bin (infinite values are rejected).
+    fn supports_missing(&self) -> bool {
+        true
+    }
 }
 
 /// The registry's factory: checked parameters for `task` from a spec's map.

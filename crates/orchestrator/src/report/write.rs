@@ -183,10 +183,10 @@ impl ArtifactDir {
                 let kind = entry.file_type().map_err(|e| ReportError::io(&path, e))?;
                 if kind.is_dir() {
                     stack.push(path);
-                } else if !entry.file_name().to_string_lossy().starts_with(".mlw-tmp-") {
-                    if let Ok(rel) = path.strip_prefix(&self.root) {
-                        out.push(rel.to_owned());
-                    }
+                } else if !entry.file_name().to_string_lossy().starts_with(".mlw-tmp-")
+                    && let Ok(rel) = path.strip_prefix(&self.root)
+                {
+                    out.push(rel.to_owned());
                 }
             }
         }

@@ -1,0 +1,270 @@
+//! Step 10b: the tracked run — flattened params, CV metrics (mean, std and
+//! per fold as steps), holdout metrics with their intervals, MLflow's
+//! system tags, the run directory as artifacts, the model with its
+//! signature, a registered version and its alias.
+
+use crate::artifacts::{WrittenArtifacts, holdout_flat};
+use crate::error::WorkflowError;
+use crate::workflow::TrainedRun;
+use mlw_specs::{ParamValue, ValidWorkflow};
+use mlw_tracking::{Batch, Metric, NewVersion, RunStart, Tracker, now_ms};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The registered model version of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegisteredVersion {
+    /// The registered model.
+    pub name: String,
+    /// The version (a placeholder while a server is unreachable, see
+    /// [`mlw_tracking::is_pending_version`]).
+    pub version: String,
+    /// The alias pointed at it, if configured.
+    pub alias: Option<String>,
+}
+
+/// Where a run was recorded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrackedRun {
+    /// The tracking URI.
+    pub tracking_uri: String,
+    /// The experiment id.
+    pub experiment_id: String,
+    /// The run id (also the run directory's name).
+    pub run_id: String,
+    /// The run directory.
+    pub run_dir: PathBuf,
+    /// `runs:/<run_id>/model`.
+    pub model_uri: String,
+    /// The registered version, if `tracking.registered_model` is set.
+    pub registered: Option<RegisteredVersion>,
+}
+
+fn value(v: &ParamValue) -> String {
+    match v {
+        ParamValue::Str(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The run's params, flattened: `model.*`, `data.*`, `split.*`,
+/// `tuning.*`, `calibration.*`, `threshold.*`, `features.*`.
+pub fn params(spec: &ValidWorkflow, run: &TrainedRun) -> Vec<(String, String)> {
+    let mut p: Vec<(String, String)> = vec![
+        ("model.name".into(), run.chosen.name.clone()),
+        ("model.algorithm".into(), run.chosen.algorithm.clone()),
+        ("data.source".into(), spec.data.source.clone()),
+        ("data.target".into(), spec.data.target.clone()),
+        ("data.task".into(), run.task().to_string()),
+        ("data.sha256".into(), run.loaded.fingerprint.sha256.clone()),
+        ("data.n_rows".into(), run.loaded.qa.n_rows.to_string()),
+        ("split.strategy".into(), run.split.strategy.as_str().into()),
+        ("split.holdout_fraction".into(), spec.split.holdout_fraction.to_string()),
+        ("split.cv_folds".into(), spec.split.cv_folds.to_string()),
+        ("split.cv_strategy".into(), spec.split.cv_strategy_for(Some(run.task())).as_str().into()),
+        ("split.seed".into(), spec.split.seed.to_string()),
+        ("split.train_rows".into(), run.split.n_train().to_string()),
+        ("split.holdout_rows".into(), run.split.n_holdout().to_string()),
+        ("features.n_inputs".into(), run.final_model.pipeline.transformer.input_columns().len().to_string()),
+        ("features.n_outputs".into(), run.final_model.pipeline.transformer.n_features_out().to_string()),
+    ];
+    if let Some(t) = &spec.data.table {
+        p.push(("data.table".into(), t.clone()));
+    }
+    for (k, v) in &run.chosen.params {
+        p.push((format!("model.{k}"), value(v)));
+    }
+    if let Some(t) = &spec.tuning {
+        p.push(("tuning.method".into(), format!("{:?}", t.method).to_lowercase()));
+        p.push(("tuning.model".into(), run.tuned.name.clone()));
+        if let Some(m) = run.primary() {
+            p.push(("tuning.refit".into(), m.name().into()));
+        }
+        if let Some(s) = &run.tuned.search {
+            p.push(("tuning.n_trials".into(), s.trials.len().to_string()));
+        }
+    }
+    if let Some(c) = &run.chosen.calibration {
+        p.push(("calibration.method".into(), format!("{:?}", c.method).to_lowercase()));
+        p.push(("calibration.ensemble".into(), c.ensemble.to_string()));
+        if let mlw_calibration::Cv::Folds(k) = c.cv {
+            p.push(("calibration.cv".into(), k.to_string()));
+        }
+    }
+    if let Some(t) = &run.threshold {
+        p.push(("threshold.strategy".into(), t.strategy.clone()));
+    }
+    p
+}
+
+/// CV metrics (`cv_<m>_mean`, `cv_<m>_std`, and `cv_<m>` per fold as
+/// steps), baselines' means, holdout metrics with their intervals and the
+/// threshold, all stamped `ts`.
+pub fn metrics(run: &TrainedRun, ts: i64) -> Vec<Metric> {
+    let point = |key: String, value: f64, step: i64| Metric {
+        key,
+        value,
+        timestamp_ms: ts,
+        step,
+    };
+    let mut out = Vec::new();
+    for s in &run.tuned.cv {
+        let m = s.metric.name();
+        out.push(point(format!("cv_{m}_mean"), s.mean, 0));
+        out.push(point(format!("cv_{m}_std"), s.std, 0));
+        for (k, v) in s.fold_scores.iter().enumerate() {
+            out.push(point(format!("cv_{m}"), *v, k as i64));
+        }
+    }
+    for r in &run.baselines.rows {
+        for s in &r.scores {
+            out.push(point(format!("{}_cv_{}_mean", r.name, s.metric.name()), s.mean, 0));
+        }
+    }
+    for (k, v) in holdout_flat(run) {
+        out.push(point(k, v, 0));
+    }
+    if let Some(t) = &run.threshold {
+        out.push(point("threshold".into(), t.choice.threshold, 0));
+    }
+    out
+}
+
+/// How the run is tracked.
+#[derive(Debug, Clone)]
+pub struct TrackOptions {
+    /// The tracking URI.
+    pub uri: String,
+    /// Where a run is spooled when the server is unreachable.
+    pub spool_dir: PathBuf,
+    /// Parent of run directories.
+    pub output_dir: PathBuf,
+    /// `mlflow.source.name`.
+    pub source_name: String,
+    /// The command for the model card.
+    pub command: String,
+}
+
+/// The `mlflow.*` system tags and the config's own tags.
+pub fn tags(spec: &ValidWorkflow, opts: &TrackOptions) -> Vec<(String, String)> {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    let mut t = vec![
+        ("mlflow.user".to_string(), user),
+        ("mlflow.source.name".to_string(), opts.source_name.clone()),
+        ("mlflow.source.type".to_string(), "LOCAL".to_string()),
+    ];
+    if let Some(c) = std::env::current_dir()
+        .ok()
+        .and_then(|d| crate::report::git_commit(&d))
+    {
+        t.push(("mlflow.source.git.commit".into(), c));
+    }
+    t.extend(spec.tracking.tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+    t
+}
+
+/// Starts the tracked run, writes the run directory with `write`, logs it,
+/// registers the model and sets its alias; the run ends FINISHED, or
+/// FAILED when a step after its start fails.
+///
+/// # Errors
+/// [`WorkflowError::Tracking`], and `write`'s errors.
+pub fn track_run(
+    spec: &ValidWorkflow,
+    run: &TrainedRun,
+    opts: &TrackOptions,
+    write: impl FnOnce(&Path, &str) -> Result<WrittenArtifacts, WorkflowError>,
+) -> Result<(TrackedRun, WrittenArtifacts), WorkflowError> {
+    let tracker = mlw_tracking::connect(&opts.uri, &opts.spool_dir)?;
+    let experiment_id = tracker.get_or_create_experiment(&spec.tracking.experiment, &[])?;
+    let name = spec
+        .tracking
+        .run_name
+        .clone()
+        .unwrap_or_else(|| format!("{}-seed{}", run.chosen.name, spec.split.seed));
+    let run_id = tracker.start_run(
+        &experiment_id,
+        &RunStart {
+            name: Some(name),
+            tags: tags(spec, opts),
+            start_time_ms: Some(run.started_ms),
+        },
+    )?;
+    let result = (|| -> Result<(TrackedRun, WrittenArtifacts), WorkflowError> {
+        let run_dir = opts.output_dir.join(&run_id);
+        let written = write(&run_dir, &run_id)?;
+        let t0 = std::time::Instant::now();
+        let registered = log_everything(tracker.as_ref(), spec, run, &run_id, &written)?;
+        tracing::info!(seconds = t0.elapsed().as_secs_f64(), "tracking done");
+        Ok((
+            TrackedRun {
+                tracking_uri: opts.uri.clone(),
+                experiment_id: experiment_id.clone(),
+                run_id: run_id.clone(),
+                run_dir,
+                model_uri: format!("runs:/{run_id}/model"),
+                registered,
+            },
+            written,
+        ))
+    })();
+    let status = if result.is_ok() {
+        mlw_tracking::RunStatus::Finished
+    } else {
+        mlw_tracking::RunStatus::Failed
+    };
+    let ended = tracker.end_run(&run_id, status, None);
+    let out = result?;
+    ended?;
+    Ok(out)
+}
+
+fn log_everything(
+    tracker: &dyn Tracker,
+    spec: &ValidWorkflow,
+    run: &TrainedRun,
+    run_id: &str,
+    written: &WrittenArtifacts,
+) -> Result<Option<RegisteredVersion>, WorkflowError> {
+    tracker.log_batch(
+        run_id,
+        &Batch {
+            params: params(spec, run),
+            metrics: metrics(run, now_ms()),
+            tags: vec![("mlflow.note.content".into(), written.model_card.clone())],
+        },
+    )?;
+    for sub in ["schema", "metrics", "plots", "tables", "env"] {
+        let dir = written.dir.join(sub);
+        if dir.is_dir() {
+            tracker.log_artifacts(run_id, &dir, sub)?;
+        }
+    }
+    for file in ["run_meta.json", "model_card.md"] {
+        tracker.log_artifact(run_id, &written.dir.join(file), "")?;
+    }
+    tracker.log_model(run_id, &written.model_dir, "model", &written.flavor, Some(&written.signature))?;
+    let Some(name) = &spec.tracking.registered_model else {
+        return Ok(None);
+    };
+    tracker.get_or_create_registered_model(name)?;
+    let v = tracker.create_model_version(
+        name,
+        &NewVersion {
+            run_id: run_id.to_string(),
+            artifact_path: "model".into(),
+            description: Some(format!("{} ({})", run.chosen.name, run.chosen.algorithm)),
+            tags: Vec::new(),
+        },
+    )?;
+    if let Some(alias) = &spec.tracking.alias {
+        tracker.set_alias(name, alias, &v.version)?;
+    }
+    Ok(Some(RegisteredVersion {
+        name: name.clone(),
+        version: v.version,
+        alias: spec.tracking.alias.clone(),
+    }))
+}
