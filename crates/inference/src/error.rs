@@ -216,6 +216,10 @@ impl InferenceError {
     /// Whether the error is the caller's fault (bad input, bad reference,
     /// bad bundle) rather than an internal failure: apps exit with 2 / answer 4xx.
     pub fn is_user_error(&self) -> bool {
+        if let InferenceError::Polars { context, .. } = self {
+            // An input file polars cannot parse.
+            return context.starts_with("reading");
+        }
         matches!(
             self,
             InferenceError::Contract(_)

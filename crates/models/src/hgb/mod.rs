@@ -43,6 +43,7 @@ pub mod histogram;
 pub mod loss;
 mod model;
 mod params;
+mod predict;
 pub mod split;
 pub mod tree;
 

@@ -3,6 +3,7 @@
 use super::binning::BinMapper;
 use super::boosting::check_no_infinite;
 use super::params::{ALGORITHM, HgbLoss};
+use super::predict::FlatForest;
 use super::tree::Tree;
 use crate::error::ModelError;
 use crate::traits::{FittedEstimator, SerializedModel};
@@ -131,16 +132,10 @@ impl FittedHgb {
         let flat = xs.as_slice().unwrap_or(&[]);
         let mut out: Vec<f64> = (0..n).flat_map(|_| self.baseline.iter().copied()).collect();
         if p > 0 && flat.len() == n * p && out.len() == n * k {
+            let forest = FlatForest::new(&self.trees);
             out.par_chunks_mut(PREDICT_CHUNK * k)
                 .zip(flat.par_chunks(PREDICT_CHUNK * p))
-                .for_each(|(o, xc)| {
-                    for (t, tree) in self.trees.iter().enumerate() {
-                        let c = t % k;
-                        for (orow, row) in o.chunks_exact_mut(k).zip(xc.chunks_exact(p)) {
-                            orow[c] += tree.predict_row(row);
-                        }
-                    }
-                });
+                .for_each(|(o, xc)| forest.add_raw(xc, p, k, o));
         }
         Array2::from_shape_vec((n, k), out).map_err(|e| ModelError::InvalidInput(e.to_string()))
     }
