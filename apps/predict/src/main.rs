@@ -18,11 +18,16 @@ use std::process::ExitCode;
 /// predicted value for regression) to the output (CSV or Parquet).
 #[derive(Debug, Parser)]
 #[command(name = "mlw-predict", version, about, long_about)]
-#[command(after_help = "Examples:\n  mlw-predict --model models:/demo-classifier@staging --input new.parquet --output preds.parquet\n  mlw-predict --model runs/2026-11-27/model --input new.csv --output preds.csv\n\nExit codes: 0 ok, 2 bad input or model reference, 1 internal error.")]
+#[command(
+    after_help = "Examples:\n  mlw-predict --model models:/demo-classifier@staging --input new.parquet --output preds.parquet\n  mlw-predict --model runs/2026-11-27/model --input new.csv --output preds.csv\n\nExit codes: 0 ok, 2 bad input or model reference, 1 internal error."
+)]
 struct Args {
-    /// The model: a bundle directory, runs:/<run_id>/model,
-    /// models:/<name>/<version> or models:/<name>@<alias>.
-    #[arg(long, value_name = "REF")]
+    /// The model reference (see `--help`).
+    #[arg(
+        long,
+        value_name = "REF",
+        help = "The model: a bundle directory, runs:/<run_id>/model, models:/<name>/<version> or models:/<name>@<alias>"
+    )]
     model: String,
     /// The table to predict (.csv, .parquet or .pq).
     #[arg(long, value_name = "FILE")]
@@ -30,9 +35,13 @@ struct Args {
     /// Where to write the predictions (.csv, .parquet or .pq); replaced atomically.
     #[arg(long, value_name = "FILE")]
     output: PathBuf,
-    /// The MLflow tracking URI for runs:/ and models:/ references
-    /// (file:<dir> or http://host:port).
-    #[arg(long, value_name = "URI", env = "MLFLOW_TRACKING_URI")]
+    /// The MLflow tracking URI.
+    #[arg(
+        long,
+        value_name = "URI",
+        env = "MLFLOW_TRACKING_URI",
+        help = "The MLflow tracking URI for runs:/ and models:/ references (file:<dir> or http://host:port)"
+    )]
     tracking_uri: Option<String>,
     /// Rows per chunk: memory use is bounded by about one chunk.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CHUNK_ROWS)]
@@ -43,7 +52,11 @@ struct Args {
 }
 
 fn run(args: &Args) -> Result<(), InferenceError> {
-    let predictor = Predictor::load(&args.model, args.tracking_uri.as_deref(), args.cache_dir.as_deref())?;
+    let predictor = Predictor::load(
+        &args.model,
+        args.tracking_uri.as_deref(),
+        args.cache_dir.as_deref(),
+    )?;
     let report = predictor.predict_file(&args.input, &args.output, args.chunk_rows)?;
     for w in &report.warnings {
         eprintln!("warning: {w}");

@@ -170,6 +170,22 @@ fn main() -> Result<()> {
         (Array1::zeros(0), Some(p))
     };
     let predict_s = t0.elapsed().as_secs_f64();
+    if std::env::var("PRED_EXP").is_ok() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
+        for _ in 0..3 {
+            let t = Instant::now();
+            let a = pool.install(|| model.predict_raw(xte.view()))?;
+            let t1 = t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let mut s = 0.0;
+            for row in xte.rows() {
+                let r = row.to_slice().unwrap();
+                for tr in model.trees() { s += tr.predict_row(r); }
+            }
+            let t2 = t.elapsed().as_secs_f64();
+            eprintln!("flat 1thr {t1:.3}s  old 1thr {t2:.3}s  ({} {})", a.sum(), s);
+        }
+    }
 
     let mut out = serde_json::json!({
         "bench": "gbdt_run",

@@ -78,12 +78,19 @@ impl CsvChunks {
         let mut header = Vec::new();
         read_record(&mut reader, &mut header).map_err(|e| InferenceError::io(path, e))?;
         if header.iter().all(u8::is_ascii_whitespace) {
-            return Err(InferenceError::BadRequest(format!("{}: empty CSV file (no header)", path.display())));
+            return Err(InferenceError::BadRequest(format!(
+                "{}: empty CSV file (no header)",
+                path.display()
+            )));
         }
         if !header.ends_with(b"\n") {
             header.push(b'\n');
         }
-        Ok(CsvChunks { reader, header, done: false })
+        Ok(CsvChunks {
+            reader,
+            header,
+            done: false,
+        })
     }
 
     /// The next chunk of up to `rows` records (None at the end).
@@ -100,7 +107,10 @@ impl CsvChunks {
                 break;
             }
             // Blank lines are not records (polars skips them too).
-            if buf.get(start..).is_some_and(|r| r.iter().all(u8::is_ascii_whitespace)) {
+            if buf
+                .get(start..)
+                .is_some_and(|r| r.iter().all(u8::is_ascii_whitespace))
+            {
                 buf.truncate(start);
                 continue;
             }
@@ -118,7 +128,9 @@ fn read_record(r: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<usize
         let start = buf.len();
         let n = r.read_until(b'\n', buf)?;
         total += n;
-        quotes += buf.get(start..).map_or(0, |s| s.iter().filter(|&&b| b == b'"').count());
+        quotes += buf
+            .get(start..)
+            .map_or(0, |s| s.iter().filter(|&&b| b == b'"').count());
         if n == 0 || quotes.is_multiple_of(2) {
             return Ok(total);
         }
@@ -152,7 +164,12 @@ impl Sink {
             .prefix(".mlw-predict-")
             .tempfile_in(dir)
             .map_err(|e| InferenceError::io(dir, e))?;
-        Ok(Sink { format, tmp, parquet: None, schema: None })
+        Ok(Sink {
+            format,
+            tmp,
+            parquet: None,
+            schema: None,
+        })
     }
 
     fn write(&mut self, mut df: DataFrame) -> Result<(), InferenceError> {
@@ -184,14 +201,19 @@ impl Sink {
             }
             Format::Parquet => {
                 if self.parquet.is_none() {
-                    let file = self.tmp.reopen().map_err(|e| InferenceError::io(self.tmp.path(), e))?;
+                    let file = self
+                        .tmp
+                        .reopen()
+                        .map_err(|e| InferenceError::io(self.tmp.path(), e))?;
                     let w = ParquetWriter::new(file)
                         .batched(df.schema())
                         .map_err(|e| InferenceError::polars(ctx, e))?;
                     self.parquet = Some(w);
                 }
                 match &mut self.parquet {
-                    Some(w) => w.write_batch(&df).map_err(|e| InferenceError::polars(ctx, e)),
+                    Some(w) => w
+                        .write_batch(&df)
+                        .map_err(|e| InferenceError::polars(ctx, e)),
                     None => Ok(()),
                 }
             }
@@ -200,29 +222,50 @@ impl Sink {
 
     fn finish(self, path: &Path) -> Result<(), InferenceError> {
         if let Some(w) = &self.parquet {
-            w.finish().map_err(|e| InferenceError::polars("writing predictions", e))?;
+            w.finish()
+                .map_err(|e| InferenceError::polars("writing predictions", e))?;
         }
-        self.tmp.as_file().sync_all().map_err(|e| InferenceError::io(path, e))?;
-        self.tmp.persist(path).map_err(|e| InferenceError::io(path, e.error))?;
+        self.tmp
+            .as_file()
+            .sync_all()
+            .map_err(|e| InferenceError::io(path, e))?;
+        self.tmp
+            .persist(path)
+            .map_err(|e| InferenceError::io(path, e.error))?;
         Ok(())
     }
 }
 
 fn offset_rows(e: InferenceError, offset: usize) -> InferenceError {
-    let InferenceError::Contract(c) = e else { return e };
+    let InferenceError::Contract(c) = e else {
+        return e;
+    };
     let violations = c
         .violations
         .into_iter()
         .map(|v| match v {
-            Violation::Unparsable { column, expected, rows, examples } => Violation::Unparsable {
+            Violation::Unparsable {
+                column,
+                expected,
+                rows,
+                examples,
+            } => Violation::Unparsable {
                 column,
                 expected,
                 rows: rows.offset(offset),
                 examples,
             },
-            Violation::UnknownCategories { column, values, rows, known } => {
-                Violation::UnknownCategories { column, values, rows: rows.offset(offset), known }
-            }
+            Violation::UnknownCategories {
+                column,
+                values,
+                rows,
+                known,
+            } => Violation::UnknownCategories {
+                column,
+                values,
+                rows: rows.offset(offset),
+                known,
+            },
             other => other,
         })
         .collect();
@@ -240,11 +283,20 @@ impl Predictor {
     /// contract), [`InferenceError::BadRequest`] for an unsupported file
     /// type, [`InferenceError::Data`] / [`InferenceError::Polars`] /
     /// [`InferenceError::Io`] for unreadable or unwritable files.
-    pub fn predict_file(&self, input: &Path, output: &Path, chunk_rows: usize) -> Result<BatchReport, InferenceError> {
+    pub fn predict_file(
+        &self,
+        input: &Path,
+        output: &Path,
+        chunk_rows: usize,
+    ) -> Result<BatchReport, InferenceError> {
         let chunk_rows = chunk_rows.max(1);
         let in_format = format_of(input)?;
         let mut sink = Sink::new(output)?;
-        let mut report = BatchReport { rows: 0, chunks: 0, warnings: Vec::new() };
+        let mut report = BatchReport {
+            rows: 0,
+            chunks: 0,
+            warnings: Vec::new(),
+        };
         let mut handle = |df: DataFrame, report: &mut BatchReport| -> Result<(), InferenceError> {
             let preds = self.predict(&df).map_err(|e| offset_rows(e, report.rows))?;
             for w in &preds.warnings {
@@ -260,7 +312,10 @@ impl Predictor {
             Format::Csv => {
                 let mut chunks = CsvChunks::new(input)?;
                 let mut any = false;
-                while let Some(bytes) = chunks.next_chunk(chunk_rows).map_err(|e| InferenceError::io(input, e))? {
+                while let Some(bytes) = chunks
+                    .next_chunk(chunk_rows)
+                    .map_err(|e| InferenceError::io(input, e))?
+                {
                     any = true;
                     handle(parse_csv(bytes, input)?, &mut report)?;
                 }
@@ -312,7 +367,10 @@ mod tests {
 
     #[test]
     fn unknown_extensions_are_refused() {
-        assert!(matches!(format_of(Path::new("a.xlsx")), Err(InferenceError::BadRequest(_))));
+        assert!(matches!(
+            format_of(Path::new("a.xlsx")),
+            Err(InferenceError::BadRequest(_))
+        ));
         assert!(matches!(format_of(Path::new("a.PQ")), Ok(Format::Parquet)));
     }
 }

@@ -291,11 +291,16 @@ mod tests {
 
     #[test]
     fn numbers_as_text_are_parsed_and_bad_rows_listed() {
-        let col = Series::new("x".into(), &[Some("1.5"), Some(""), None, Some("abc"), Some("2")])
-            .into_column();
+        let col = Series::new(
+            "x".into(),
+            &[Some("1.5"), Some(""), None, Some("abc"), Some("2")],
+        )
+        .into_column();
         let err = coerce(&col, &feature(ColumnKind::Numeric)).unwrap_err();
-        assert!(matches!(&err[..], [Violation::Unparsable { column, rows, examples, .. }]
-            if column == "x" && rows.first == [3] && rows.count == 1 && examples == &["abc"]));
+        assert!(
+            matches!(&err[..], [Violation::Unparsable { column, rows, examples, .. }]
+            if column == "x" && rows.first == [3] && rows.count == 1 && examples == &["abc"])
+        );
         let ok = Series::new("x".into(), &["1.5", " 2 ", "NaN"]).into_column();
         let out = coerce(&ok, &feature(ColumnKind::Numeric)).unwrap();
         let v: Vec<Option<f64>> = out.f64().unwrap().iter().collect();
@@ -312,32 +317,52 @@ mod tests {
         let mut f = feature(ColumnKind::Categorical);
         f.levels = Some(vec!["a".into(), "b".into()]);
         f.unknown = Some(UnknownCategory::Error);
-        let col = Series::new("x".into(), &[Some("a"), Some("z"), None, Some("z"), Some("y")])
-            .into_column();
+        let col = Series::new(
+            "x".into(),
+            &[Some("a"), Some("z"), None, Some("z"), Some("y")],
+        )
+        .into_column();
         let err = coerce(&col, &f).unwrap_err();
-        assert!(matches!(&err[..], [Violation::UnknownCategories { values, rows, .. }]
-            if values == &["z", "y"] && rows.first == [1, 3, 4]));
+        assert!(
+            matches!(&err[..], [Violation::UnknownCategories { values, rows, .. }]
+            if values == &["z", "y"] && rows.first == [1, 3, 4])
+        );
         f.unknown = Some(UnknownCategory::Ignore);
         assert!(coerce(&col, &f).is_ok());
     }
 
     #[test]
     fn iso_datetimes_are_recognised() {
-        for ok in ["2024-05-01", "2024-05-01T12:30", "2024-05-01 12:30:00.250Z", "2024-05-01T01:02:03+02:00"] {
+        for ok in [
+            "2024-05-01",
+            "2024-05-01T12:30",
+            "2024-05-01 12:30:00.250Z",
+            "2024-05-01T01:02:03+02:00",
+        ] {
             assert!(looks_like_iso(ok), "{ok}");
         }
-        for bad in ["2024-13-01", "01/05/2024", "2024-05-01T1:2", "yesterday", "2024-05-01X"] {
+        for bad in [
+            "2024-13-01",
+            "01/05/2024",
+            "2024-05-01T1:2",
+            "yesterday",
+            "2024-05-01X",
+        ] {
             assert!(!looks_like_iso(bad), "{bad}");
         }
         let col = Series::new("x".into(), &["2024-05-01", "soon"]).into_column();
-        assert!(matches!(&coerce(&col, &feature(ColumnKind::Datetime)).unwrap_err()[..],
-            [Violation::Unparsable { rows, .. }] if rows.first == [1]));
+        assert!(
+            matches!(&coerce(&col, &feature(ColumnKind::Datetime)).unwrap_err()[..],
+            [Violation::Unparsable { rows, .. }] if rows.first == [1])
+        );
     }
 
     #[test]
     fn wrong_dtypes_are_named() {
         let col = Series::new("x".into(), &[true, false]).into_column();
-        assert!(matches!(&coerce(&col, &feature(ColumnKind::Datetime)).unwrap_err()[..],
-            [Violation::WrongType { found, .. }] if found == "bool"));
+        assert!(
+            matches!(&coerce(&col, &feature(ColumnKind::Datetime)).unwrap_err()[..],
+            [Violation::WrongType { found, .. }] if found == "bool")
+        );
     }
 }

@@ -85,7 +85,11 @@ impl InputSchema {
             .collect();
         let mut warnings = Vec::new();
         if !extra.is_empty() {
-            let w = format!("ignored {} extra column(s): {}", extra.len(), extra.join(", "));
+            let w = format!(
+                "ignored {} extra column(s): {}",
+                extra.len(),
+                extra.join(", ")
+            );
             tracing::warn!("{w}");
             warnings.push(w);
         }
@@ -120,7 +124,10 @@ mod tests {
         };
         InputSchema {
             format_version: SCHEMA_FORMAT_VERSION,
-            features: vec![f("age", ColumnKind::Numeric), f("city", ColumnKind::Categorical)],
+            features: vec![
+                f("age", ColumnKind::Numeric),
+                f("city", ColumnKind::Categorical),
+            ],
             id_columns: vec!["id".into()],
             forbidden: Vec::new(),
         }
@@ -140,9 +147,15 @@ mod tests {
         .unwrap();
         let err = schema().check(&df).unwrap_err();
         assert_eq!(err.violations.len(), 3, "{err}");
-        assert!(matches!(&err.violations[0], Violation::ForbiddenColumn { column, .. } if column == "target"));
-        assert!(matches!(&err.violations[1], Violation::Unparsable { column, rows, .. } if column == "age" && rows.first == [1]));
-        assert!(matches!(&err.violations[2], Violation::MissingColumn { column, .. } if column == "city"));
+        assert!(
+            matches!(&err.violations[0], Violation::ForbiddenColumn { column, .. } if column == "target")
+        );
+        assert!(
+            matches!(&err.violations[1], Violation::Unparsable { column, rows, .. } if column == "age" && rows.first == [1])
+        );
+        assert!(
+            matches!(&err.violations[2], Violation::MissingColumn { column, .. } if column == "city")
+        );
     }
 
     #[test]
@@ -155,7 +168,12 @@ mod tests {
         ])
         .unwrap();
         let ok = schema().check(&df).unwrap();
-        let names: Vec<String> = ok.frame.get_column_names().iter().map(|n| n.to_string()).collect();
+        let names: Vec<String> = ok
+            .frame
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
         assert_eq!(names, ["age", "city", "id"]);
         assert_eq!(ok.id_columns, ["id"]);
         assert_eq!(ok.ids().width(), 1);

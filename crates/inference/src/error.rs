@@ -41,7 +41,12 @@ impl RowList {
 impl fmt::Display for RowList {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let rows: Vec<String> = self.first.iter().map(ToString::to_string).collect();
-        write!(f, "row{} {}", if self.count == 1 { "" } else { "s" }, rows.join(", "))?;
+        write!(
+            f,
+            "row{} {}",
+            if self.count == 1 { "" } else { "s" },
+            rows.join(", ")
+        )?;
         if self.count > self.first.len() {
             write!(f, " … ({} rows in all)", self.count)?;
         }
@@ -159,7 +164,9 @@ pub enum InferenceError {
         supported: u32,
     },
     /// A bundle file's SHA-256 does not match `checksums.json`.
-    #[error("checksum mismatch for {file}: expected {expected}, found {found} (the bundle is corrupt or was edited)")]
+    #[error(
+        "checksum mismatch for {file}: expected {expected}, found {found} (the bundle is corrupt or was edited)"
+    )]
     Checksum {
         /// The file.
         file: String,

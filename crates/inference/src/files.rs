@@ -58,8 +58,8 @@ pub(crate) fn write_bundle_dir(
             sums.files.insert((*name).to_owned(), sha256_hex(bytes));
         }
     }
-    let sums_json = serde_json::to_vec_pretty(&sums)
-        .map_err(|e| InferenceError::bundle(dir, e.to_string()))?;
+    let sums_json =
+        serde_json::to_vec_pretty(&sums).map_err(|e| InferenceError::bundle(dir, e.to_string()))?;
     let sums_path = tmp.path().join(CHECKSUMS_FILE);
     std::fs::write(&sums_path, sums_json).map_err(|e| InferenceError::io(&sums_path, e))?;
 
@@ -108,7 +108,10 @@ pub(crate) fn verify_checksums(dir: &Path) -> Result<(), InferenceError> {
     }
     for (name, expected) in &sums.files {
         if name.contains('/') || name.contains('\\') || name.starts_with('.') {
-            return Err(InferenceError::bundle(&path, format!("bad file name {name:?}")));
+            return Err(InferenceError::bundle(
+                &path,
+                format!("bad file name {name:?}"),
+            ));
         }
         let found = sha256_hex(&read(&dir.join(name))?);
         if &found != expected {

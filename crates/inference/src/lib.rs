@@ -95,8 +95,7 @@ pub use records::{columns_to_frame, records_to_frame, split_to_frame};
 pub use resolve::{default_tracking_uri, load_model, resolve_model};
 pub use schema::{FeatureColumn, ForbiddenColumn, InputSchema, SCHEMA_FORMAT_VERSION};
 pub use skew::{
-    ColumnMismatch, HOLDOUT_INPUT, HOLDOUT_PREDICTIONS, SkewReport, compare_predictions,
-    skew_check,
+    ColumnMismatch, HOLDOUT_INPUT, HOLDOUT_PREDICTIONS, SkewReport, compare_predictions, skew_check,
 };
 
 /// Re-exported so callers can name the table type without depending on polars.

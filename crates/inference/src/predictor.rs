@@ -80,7 +80,11 @@ fn model_error(e: ModelError) -> InferenceError {
             },
             other => return InferenceError::Model(ModelError::Preprocess(other)),
         },
-        ModelError::NonFinite { row, feature, value } => Violation::InvalidValue {
+        ModelError::NonFinite {
+            row,
+            feature,
+            value,
+        } => Violation::InvalidValue {
             column: format!("feature {feature}"),
             reason: format!("non-finite value {value} at row {row}"),
         },
@@ -160,7 +164,11 @@ impl Predictor {
         let Some(classes) = &info.classes else {
             if n > 0 {
                 let x = pipeline.transform(&checked.frame).map_err(model_error)?;
-                out.values = pipeline.model.predict(x.view()).map_err(model_error)?.to_vec();
+                out.values = pipeline
+                    .model
+                    .predict(x.view())
+                    .map_err(model_error)?
+                    .to_vec();
             }
             return Ok(out);
         };
@@ -169,7 +177,10 @@ impl Predictor {
         } else {
             let x = pipeline.transform(&checked.frame).map_err(model_error)?;
             let codes = pipeline.model.predict(x.view()).map_err(model_error)?;
-            let proba = pipeline.model.predict_proba(x.view()).map_err(model_error)?;
+            let proba = pipeline
+                .model
+                .predict_proba(x.view())
+                .map_err(model_error)?;
             (codes.to_vec(), proba)
         };
         let label = |c: f64| -> Result<String, InferenceError> {
@@ -189,9 +200,14 @@ impl Predictor {
     }
 
     /// Binary labels at the trained threshold: positive when its probability `>=` it.
-    fn decide(&self, proba: &Array2<f64>, classes: &[String]) -> Result<Vec<String>, InferenceError> {
+    fn decide(
+        &self,
+        proba: &Array2<f64>,
+        classes: &[String],
+    ) -> Result<Vec<String>, InferenceError> {
         let info = &self.bundle.info;
-        let bad = || InferenceError::bundle("<bundle>", "binary model without a valid positive class");
+        let bad =
+            || InferenceError::bundle("<bundle>", "binary model without a valid positive class");
         let pos = info
             .positive_class
             .as_ref()
@@ -206,7 +222,13 @@ impl Predictor {
         Ok(proba
             .column(pos)
             .iter()
-            .map(|&p| if p >= t { pos_label.clone() } else { neg.clone() })
+            .map(|&p| {
+                if p >= t {
+                    pos_label.clone()
+                } else {
+                    neg.clone()
+                }
+            })
             .collect())
     }
 
@@ -225,7 +247,10 @@ impl Predictor {
     ///
     /// # Errors
     /// As [`Self::predict_record`].
-    pub fn predict_records(&self, records: &[Map<String, Value>]) -> Result<Vec<Value>, InferenceError> {
+    pub fn predict_records(
+        &self,
+        records: &[Map<String, Value>],
+    ) -> Result<Vec<Value>, InferenceError> {
         let df = records_to_frame(records)?;
         Ok(self.predict(&df)?.rows())
     }
@@ -280,11 +305,20 @@ impl Predictions {
             .map(|i| {
                 let mut m = Map::new();
                 match &self.labels {
-                    Some(l) => m.insert("prediction".into(), l.get(i).cloned().map_or(Value::Null, Value::String)),
-                    None => m.insert("prediction".into(), self.values.get(i).map_or(Value::Null, |&v| float(v))),
+                    Some(l) => m.insert(
+                        "prediction".into(),
+                        l.get(i).cloned().map_or(Value::Null, Value::String),
+                    ),
+                    None => m.insert(
+                        "prediction".into(),
+                        self.values.get(i).map_or(Value::Null, |&v| float(v)),
+                    ),
                 };
                 if let Some(d) = &self.decisions {
-                    m.insert("label".into(), d.get(i).cloned().map_or(Value::Null, Value::String));
+                    m.insert(
+                        "label".into(),
+                        d.get(i).cloned().map_or(Value::Null, Value::String),
+                    );
                 }
                 if let Some(p) = probas.as_ref().and_then(|p| p.get(i)) {
                     m.insert("probabilities".into(), p.clone());
@@ -304,7 +338,9 @@ impl Predictions {
         let mut cols = self.ids.columns().to_vec();
         match &self.labels {
             Some(l) => cols.push(Series::new("prediction".into(), l.as_slice()).into_column()),
-            None => cols.push(Series::new("prediction".into(), self.values.as_slice()).into_column()),
+            None => {
+                cols.push(Series::new("prediction".into(), self.values.as_slice()).into_column())
+            }
         }
         if let Some(d) = &self.decisions {
             cols.push(Series::new("label".into(), d.as_slice()).into_column());

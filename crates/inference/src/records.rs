@@ -41,7 +41,10 @@ pub fn records_to_frame(records: &[Map<String, Value>]) -> Result<DataFrame, Inf
 /// # Errors
 /// [`InferenceError::BadRequest`] when a row's length differs from the
 /// number of columns, a name repeats, or a value is nested.
-pub fn split_to_frame(columns: &[String], data: &[Vec<Value>]) -> Result<DataFrame, InferenceError> {
+pub fn split_to_frame(
+    columns: &[String],
+    data: &[Vec<Value>],
+) -> Result<DataFrame, InferenceError> {
     for (i, row) in data.iter().enumerate() {
         if row.len() != columns.len() {
             return Err(InferenceError::BadRequest(format!(
@@ -52,7 +55,11 @@ pub fn split_to_frame(columns: &[String], data: &[Vec<Value>]) -> Result<DataFra
         }
     }
     let cols: Vec<Vec<&Value>> = (0..columns.len())
-        .map(|j| data.iter().map(|row| row.get(j).unwrap_or(&Value::Null)).collect())
+        .map(|j| {
+            data.iter()
+                .map(|row| row.get(j).unwrap_or(&Value::Null))
+                .collect()
+        })
         .collect();
     frame_from_columns(columns, &cols, data.len())
 }
@@ -92,7 +99,9 @@ fn frame_from_columns(
     let mut out: Vec<Column> = Vec::with_capacity(names.len());
     for (name, values) in names.iter().zip(columns) {
         if !seen.insert(name.as_str()) {
-            return Err(InferenceError::BadRequest(format!("column {name:?} appears twice")));
+            return Err(InferenceError::BadRequest(format!(
+                "column {name:?} appears twice"
+            )));
         }
         out.push(json_column(name, values)?);
     }
@@ -117,13 +126,25 @@ fn json_column(name: &str, values: &[&Value]) -> Result<Column, InferenceError> 
     }
     let non_null = bools + ints + floats + texts;
     let col = if non_null == 0 {
-        Series::new(name.into(), values.iter().map(|_| None::<f64>).collect::<Vec<_>>())
+        Series::new(
+            name.into(),
+            values.iter().map(|_| None::<f64>).collect::<Vec<_>>(),
+        )
     } else if bools == non_null {
-        Series::new(name.into(), values.iter().map(|v| v.as_bool()).collect::<Vec<_>>())
+        Series::new(
+            name.into(),
+            values.iter().map(|v| v.as_bool()).collect::<Vec<_>>(),
+        )
     } else if ints == non_null {
-        Series::new(name.into(), values.iter().map(|v| v.as_i64()).collect::<Vec<_>>())
+        Series::new(
+            name.into(),
+            values.iter().map(|v| v.as_i64()).collect::<Vec<_>>(),
+        )
     } else if ints + floats == non_null {
-        Series::new(name.into(), values.iter().map(|v| v.as_f64()).collect::<Vec<_>>())
+        Series::new(
+            name.into(),
+            values.iter().map(|v| v.as_f64()).collect::<Vec<_>>(),
+        )
     } else {
         let text: Vec<Option<String>> = values
             .iter()

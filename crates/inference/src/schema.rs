@@ -165,7 +165,9 @@ pub(crate) fn is_numeric_dtype(d: &DataType) -> bool {
 /// Categorical levels and unknown policy per input column, read from the
 /// transformer's serialized form (the fitted groups are private to
 /// mlw-preprocess; their serde layout is its stable, versioned format).
-fn categorical_levels(t: &FittedColumnTransformer) -> BTreeMap<String, (Vec<String>, UnknownCategory)> {
+fn categorical_levels(
+    t: &FittedColumnTransformer,
+) -> BTreeMap<String, (Vec<String>, UnknownCategory)> {
     let mut out = BTreeMap::new();
     let Ok(v) = serde_json::to_value(t) else {
         return out;
@@ -175,7 +177,9 @@ fn categorical_levels(t: &FittedColumnTransformer) -> BTreeMap<String, (Vec<Stri
         if g.get("kind").and_then(Value::as_str) != Some("categorical") {
             continue;
         }
-        let Some(enc) = g.get("encoder") else { continue };
+        let Some(enc) = g.get("encoder") else {
+            continue;
+        };
         let unknown = enc
             .get("handle_unknown")
             .and_then(|u| serde_json::from_value::<UnknownCategory>(u.clone()).ok())

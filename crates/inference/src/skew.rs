@@ -54,7 +54,11 @@ pub fn skew_check(run_dir: &Path) -> Result<SkewReport, InferenceError> {
             path: run_dir.join(rel),
         })
     };
-    compare_predictions(&predictor, &read(HOLDOUT_INPUT)?, &read(HOLDOUT_PREDICTIONS)?)
+    compare_predictions(
+        &predictor,
+        &read(HOLDOUT_INPUT)?,
+        &read(HOLDOUT_PREDICTIONS)?,
+    )
 }
 
 /// Predicts `input` and compares every output column that `recorded` also
@@ -86,7 +90,9 @@ pub fn compare_predictions(
         if ids.iter().any(|i| i == name) {
             continue;
         }
-        let Ok(rec) = recorded.column(name) else { continue };
+        let Ok(rec) = recorded.column(name) else {
+            continue;
+        };
         report.columns.push(name.to_owned());
         let mut rows = RowList::default();
         let mut max_abs_diff: f64 = 0.0;
@@ -97,8 +103,10 @@ pub fn compare_predictions(
             };
             let (a, b) = (cast(col)?, cast(rec)?);
             let (a, b) = (
-                a.f64().map_err(|e| InferenceError::polars("skew check", e))?,
-                b.f64().map_err(|e| InferenceError::polars("skew check", e))?,
+                a.f64()
+                    .map_err(|e| InferenceError::polars("skew check", e))?,
+                b.f64()
+                    .map_err(|e| InferenceError::polars("skew check", e))?,
             );
             for (i, (x, y)) in a.iter().zip(b.iter()).enumerate() {
                 let same = match (x, y) {
@@ -120,8 +128,10 @@ pub fn compare_predictions(
             };
             let (a, b) = (text(col)?, text(rec)?);
             let (a, b) = (
-                a.str().map_err(|e| InferenceError::polars("skew check", e))?,
-                b.str().map_err(|e| InferenceError::polars("skew check", e))?,
+                a.str()
+                    .map_err(|e| InferenceError::polars("skew check", e))?,
+                b.str()
+                    .map_err(|e| InferenceError::polars("skew check", e))?,
             );
             for (i, (x, y)) in a.iter().zip(b.iter()).enumerate() {
                 if x != y {

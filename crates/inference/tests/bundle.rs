@@ -22,11 +22,19 @@ fn a_saved_bundle_reloads_and_predicts_identically() {
     let original = common::bundle(200);
     let model = dir.path().join("model");
     original.save(&model).unwrap();
-    for f in ["MLmodel", "model.json", "input_schema.json", "checksums.json"] {
+    for f in [
+        "MLmodel",
+        "model.json",
+        "input_schema.json",
+        "checksums.json",
+    ] {
         assert!(model.join(f).is_file(), "{f}");
     }
     let mlmodel = std::fs::read_to_string(model.join("MLmodel")).unwrap();
-    assert!(mlmodel.contains("\"model_file\": \"model.json\""), "{mlmodel}");
+    assert!(
+        mlmodel.contains("\"model_file\": \"model.json\""),
+        "{mlmodel}"
+    );
     assert!(mlmodel.contains("signature:"), "{mlmodel}");
 
     let input = common::frame(50).drop_many(["target"]);
@@ -34,11 +42,19 @@ fn a_saved_bundle_reloads_and_predicts_identically() {
     let back = ModelBundle::load(&model).unwrap();
     assert_eq!(back.info.threshold.as_ref().map(|t| t.value), Some(0.4));
     assert_eq!(back.info.positive_class.as_deref(), Some("yes"));
-    assert_eq!(back.schema.features[2].levels.as_deref(), Some(&["lyon".to_string(), "nice".into(), "paris".into()][..]));
+    assert_eq!(
+        back.schema.features[2].levels.as_deref(),
+        Some(&["lyon".to_string(), "nice".into(), "paris".into()][..])
+    );
     let after = Predictor::new(back).predict(&input).unwrap();
     assert_eq!(before.proba, after.proba);
     assert_eq!(before.decisions, after.decisions);
-    assert!(after.to_frame().unwrap().equals_missing(&before.to_frame().unwrap()));
+    assert!(
+        after
+            .to_frame()
+            .unwrap()
+            .equals_missing(&before.to_frame().unwrap())
+    );
 }
 
 #[test]
@@ -58,11 +74,15 @@ fn an_edited_file_fails_the_checksum() {
     let dir = tempfile::tempdir().unwrap();
     let model = saved(dir.path());
     let path = model.join("input_schema.json");
-    let text = std::fs::read_to_string(&path).unwrap().replace("\"id\"", "\"ID\"");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"id\"", "\"ID\"");
     std::fs::write(&path, &text).unwrap();
     let err = ModelBundle::load(&model).unwrap_err();
-    assert!(matches!(err, InferenceError::Checksum { ref file, ref found, .. }
-        if file == "input_schema.json" && *found == sha256_hex(text.as_bytes())));
+    assert!(
+        matches!(err, InferenceError::Checksum { ref file, ref found, .. }
+        if file == "input_schema.json" && *found == sha256_hex(text.as_bytes()))
+    );
 }
 
 #[test]
@@ -76,11 +96,19 @@ fn an_unknown_format_version_names_both_versions() {
     std::fs::write(&path, &bytes).unwrap();
     // Keep the checksum consistent so that the version check is what fails.
     let sums_path = model.join("checksums.json");
-    let mut sums: serde_json::Value = serde_json::from_slice(&std::fs::read(&sums_path).unwrap()).unwrap();
+    let mut sums: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&sums_path).unwrap()).unwrap();
     sums["files"]["model.json"] = sha256_hex(&bytes).into();
     std::fs::write(&sums_path, serde_json::to_vec(&sums).unwrap()).unwrap();
     let err = ModelBundle::load(&model).unwrap_err();
-    assert!(matches!(err, InferenceError::UnsupportedFormat { file: "model.json", found: 7, supported: 1 }));
+    assert!(matches!(
+        err,
+        InferenceError::UnsupportedFormat {
+            file: "model.json",
+            found: 7,
+            supported: 1
+        }
+    ));
     assert!(err.to_string().contains("format_version 7"), "{err}");
     assert!(err.to_string().contains("reads version 1"), "{err}");
 }
@@ -91,7 +119,9 @@ fn a_missing_bundle_is_a_clear_user_error() {
     assert!(err.is_user_error());
     let dir = tempfile::tempdir().unwrap();
     let err = ModelBundle::load(dir.path()).unwrap_err();
-    assert!(matches!(err, InferenceError::InvalidBundle { ref reason, .. } if reason == "file is missing"));
+    assert!(
+        matches!(err, InferenceError::InvalidBundle { ref reason, .. } if reason == "file is missing")
+    );
 }
 
 #[test]
@@ -103,18 +133,35 @@ fn models_are_loaded_by_run_version_and_alias_from_a_file_store() {
     let run = store.start_run(&exp, &RunStart::default()).unwrap();
     let bundle = ModelBundle::load(&local).unwrap();
     store
-        .log_model(&run, &local, "model", &bundle.flavor_conf(), Some(&bundle.signature()))
+        .log_model(
+            &run,
+            &local,
+            "model",
+            &bundle.flavor_conf(),
+            Some(&bundle.signature()),
+        )
         .unwrap();
     store.get_or_create_registered_model("demo").unwrap();
     let v = store
-        .create_model_version("demo", &NewVersion { run_id: run.clone(), artifact_path: "model".into(), ..Default::default() })
+        .create_model_version(
+            "demo",
+            &NewVersion {
+                run_id: run.clone(),
+                artifact_path: "model".into(),
+                ..Default::default()
+            },
+        )
         .unwrap();
     store.set_alias("demo", "staging", &v.version).unwrap();
     let uri = format!("file:{}", dir.path().join("mlruns").display());
 
     let input = common::frame(20).drop_many(["target"]);
     let expected = Predictor::new(bundle).predict(&input).unwrap().proba;
-    for reference in [format!("runs:/{run}/model"), format!("models:/demo/{}", v.version), "models:/demo@staging".into()] {
+    for reference in [
+        format!("runs:/{run}/model"),
+        format!("models:/demo/{}", v.version),
+        "models:/demo@staging".into(),
+    ] {
         let p = Predictor::load(&reference, Some(&uri), None).unwrap();
         assert_eq!(p.predict(&input).unwrap().proba, expected, "{reference}");
     }
@@ -132,18 +179,37 @@ fn the_skew_check_compares_recorded_holdout_predictions_exactly() {
     let trained = Predictor::new(common::bundle(200));
     let recorded = trained.predict(&holdout).unwrap().to_frame().unwrap();
     mlw_data::write_parquet(&holdout, &dir.path().join("tables/holdout_input.parquet")).unwrap();
-    mlw_data::write_parquet(&recorded, &dir.path().join("tables/holdout_predictions.parquet")).unwrap();
+    mlw_data::write_parquet(
+        &recorded,
+        &dir.path().join("tables/holdout_predictions.parquet"),
+    )
+    .unwrap();
     let report = skew_check(dir.path()).unwrap();
     assert!(report.is_clean(), "{report:?}");
     assert_eq!(report.rows, 60);
-    assert_eq!(report.columns, ["prediction", "label", "proba_no", "proba_yes"]);
+    assert_eq!(
+        report.columns,
+        ["prediction", "label", "proba_no", "proba_yes"]
+    );
 
     // A recorded probability nudged by one ulp is caught.
-    let mut p: Vec<f64> = recorded.column("proba_yes").unwrap().f64().unwrap().into_no_null_iter().collect();
+    let mut p: Vec<f64> = recorded
+        .column("proba_yes")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect();
     p[3] = f64::from_bits(p[3].to_bits() + 1);
     let mut skewed = recorded.clone();
-    skewed.with_column(Column::new("proba_yes".into(), p)).unwrap();
-    mlw_data::write_parquet(&skewed, &dir.path().join("tables/holdout_predictions.parquet")).unwrap();
+    skewed
+        .with_column(Column::new("proba_yes".into(), p))
+        .unwrap();
+    mlw_data::write_parquet(
+        &skewed,
+        &dir.path().join("tables/holdout_predictions.parquet"),
+    )
+    .unwrap();
     let report = skew_check(dir.path()).unwrap();
     assert!(!report.is_clean());
     assert_eq!(report.mismatches[0].column, "proba_yes");
@@ -155,10 +221,17 @@ fn unknown_categories_are_rejected_per_the_trained_policy() {
     let p = Predictor::new(common::bundle(200));
     let mut input = common::frame(5).drop_many(["target"]);
     input
-        .with_column(Column::new("city".into(), ["paris", "rome", "nice", "oslo", "rome"]))
+        .with_column(Column::new(
+            "city".into(),
+            ["paris", "rome", "nice", "oslo", "rome"],
+        ))
         .unwrap();
     let err = p.predict(&input).unwrap_err();
-    let InferenceError::Contract(c) = err else { panic!("expected a contract error") };
-    assert!(matches!(&c.violations[..], [Violation::UnknownCategories { column, values, rows, .. }]
-        if column == "city" && values == &["rome", "oslo"] && rows.first == [1, 3, 4]));
+    let InferenceError::Contract(c) = err else {
+        panic!("expected a contract error")
+    };
+    assert!(
+        matches!(&c.violations[..], [Violation::UnknownCategories { column, values, rows, .. }]
+        if column == "city" && values == &["rome", "oslo"] && rows.first == [1, 3, 4])
+    );
 }

@@ -54,24 +54,46 @@ fn benches(c: &mut Criterion) {
         algorithm: "hist_gradient_boosting".into(),
         params: [("n_estimators".to_string(), ParamValue::Int(50))].into(),
     };
-    let config = SearchConfig::new(SearchMethod::Grid, grid(), vec![Metric::RocAuc, Metric::Accuracy])
-        .expect("metrics given");
+    let config = SearchConfig::new(
+        SearchMethod::Grid,
+        grid(),
+        vec![Metric::RocAuc, Metric::Accuracy],
+    )
+    .expect("metrics given");
     assert_eq!(grid().grid_len().ok(), Some(12));
 
     let mut group = c.benchmark_group("search");
     group.sample_size(10);
     group.bench_function("grid_hgb_12x5_folds_1000x20", |b| {
-        b.iter(|| {
-            run_search(&registry, &model, &data, &folds, &config).expect("search runs")
-        })
+        b.iter(|| run_search(&registry, &model, &data, &folds, &config).expect("search runs"))
     });
     group.finish();
 
     // The sampler alone: one TPE proposal after 100 finished trials, 3 dims.
     let space = SearchSpace::new([
-        ("a".to_string(), Dimension::Uniform { low: -5.0, high: 5.0, step: None }),
-        ("b".to_string(), Dimension::LogUniform { low: 1e-4, high: 1.0 }),
-        ("c".to_string(), Dimension::IntUniform { low: 1, high: 64, step: 1 }),
+        (
+            "a".to_string(),
+            Dimension::Uniform {
+                low: -5.0,
+                high: 5.0,
+                step: None,
+            },
+        ),
+        (
+            "b".to_string(),
+            Dimension::LogUniform {
+                low: 1e-4,
+                high: 1.0,
+            },
+        ),
+        (
+            "c".to_string(),
+            Dimension::IntUniform {
+                low: 1,
+                high: 64,
+                step: 1,
+            },
+        ),
     ])
     .expect("a valid space");
     let mut warm = TpeSource::new(space.clone(), Metric::R2, 1, TpeSettings::default());

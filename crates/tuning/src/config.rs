@@ -90,7 +90,11 @@ impl SearchConfig {
     /// [`TuningError::InvalidSpace`], [`TuningError::InvalidMetric`] for an
     /// unknown metric name, [`TuningError::InvalidSetting`] for a timeout
     /// that is not a positive number of seconds.
-    pub fn from_spec(spec: &TuningSpec, task: Task, default_seed: u64) -> Result<Self, TuningError> {
+    pub fn from_spec(
+        spec: &TuningSpec,
+        task: Task,
+        default_seed: u64,
+    ) -> Result<Self, TuningError> {
         let space = SearchSpace::from_spec(&spec.space)?;
         let names: Vec<&str> = if spec.scoring.is_empty() {
             vec![mlw_specs::default_metric(task)]
@@ -103,21 +107,25 @@ impl SearchConfig {
                 reason: e.to_string(),
             })
         };
-        let metrics = names.iter().map(|n| metric(n)).collect::<Result<Vec<_>, _>>()?;
+        let metrics = names
+            .iter()
+            .map(|n| metric(n))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut config = SearchConfig::new(spec.method, space, metrics)?;
         if let Some(r) = spec.refit_metric() {
             config.refit = metric(r)?;
         }
         config.n_trials = spec.n_trials.map(|n| n as usize);
-        config.timeout = match spec.timeout_seconds {
-            Some(s) => Some(Duration::try_from_secs_f64(s).map_err(|_| {
-                TuningError::InvalidSetting {
-                    name: "timeout_seconds",
-                    reason: format!("{s} is not a positive number of seconds"),
-                }
-            })?),
-            None => None,
-        };
+        config.timeout =
+            match spec.timeout_seconds {
+                Some(s) => Some(Duration::try_from_secs_f64(s).map_err(|_| {
+                    TuningError::InvalidSetting {
+                        name: "timeout_seconds",
+                        reason: format!("{s} is not a positive number of seconds"),
+                    }
+                })?),
+                None => None,
+            };
         config.pruner = PrunerSettings::from_spec(spec.pruner);
         config.seed = spec.seed.unwrap_or(default_seed);
         config.n_jobs = usize::try_from(spec.n_jobs).ok().filter(|&n| n >= 1);
@@ -189,12 +197,17 @@ impl SearchConfig {
     /// (grid over a distribution).
     pub fn check(&self, task: Task) -> Result<(), TuningError> {
         crate::evaluate::check_metrics(&self.metrics, task)?;
-        let bad = |name: &'static str, reason: String| Err(TuningError::InvalidSetting { name, reason });
+        let bad =
+            |name: &'static str, reason: String| Err(TuningError::InvalidSetting { name, reason });
         if !self.metrics.contains(&self.refit) {
             let names: Vec<&str> = self.metrics.iter().map(|m| m.name()).collect();
             return bad(
                 "refit",
-                format!("`{}` must be one of scoring ({})", self.refit, names.join(", ")),
+                format!(
+                    "`{}` must be one of scoring ({})",
+                    self.refit,
+                    names.join(", ")
+                ),
             );
         }
         if self.n_trials == Some(0) {
@@ -227,8 +240,101 @@ impl SearchConfig {
         } = self.pruner
             && reduction_factor < 2
         {
-            return bad("pruner", format!("reduction_factor {reduction_factor} must be >= 2"));
+            return bad(
+                "pruner",
+                format!("reduction_factor {reduction_factor} must be >= 2"),
+            );
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mlw_specs::{Distribution, DistributionKind, ParamValue, Pruner, SpaceEntry};
+
+    fn spec() -> TuningSpec {
+        let mut spec = TuningSpec {
+            method: SearchMethod::Tpe,
+            n_trials: Some(20),
+            timeout_seconds: Some(1.5),
+            scoring: vec!["roc_auc".into(), "log_loss".into()],
+            refit: Some("log_loss".into()),
+            n_jobs: 2,
+            pruner: Pruner::Median,
+            ..TuningSpec::default()
+        };
+        spec.space.insert(
+            "learning_rate".into(),
+            SpaceEntry::Distribution(Distribution {
+                distribution: DistributionKind::LogUniform,
+                low: Some(0.01),
+                high: Some(0.3),
+                choices: vec![],
+                step: None,
+            }),
+        );
+        spec.space.insert(
+            "num_leaves".into(),
+            SpaceEntry::Values(vec![ParamValue::Int(15)]),
+        );
+        spec
+    }
+
+    #[test]
+    fn a_spec_becomes_a_checked_config() {
+        let c = SearchConfig::from_spec(&spec(), Task::Binary, 42).unwrap();
+        assert_eq!(c.metrics, [Metric::RocAuc, Metric::LogLoss]);
+        assert_eq!(c.refit, Metric::LogLoss);
+        assert_eq!((c.n_trials, c.seed, c.n_jobs), (Some(20), 42, Some(2)));
+        assert_eq!(c.timeout, Some(Duration::from_millis(1500)));
+        assert!(matches!(
+            c.pruner,
+            PrunerSettings::Median {
+                n_startup_trials: 5,
+                ..
+            }
+        ));
+        assert_eq!(c.effective_batch_size(), 1);
+        assert!(c.check(Task::Binary).is_ok());
+        assert!(matches!(
+            c.check(Task::Multiclass),
+            Err(TuningError::InvalidMetric { ref metric, .. }) if metric == "roc_auc"
+        ));
+    }
+
+    #[test]
+    fn bad_specs_are_typed_errors() {
+        let mut s = spec();
+        s.scoring = vec!["auc".into()];
+        s.refit = None;
+        assert!(matches!(
+            SearchConfig::from_spec(&s, Task::Binary, 0),
+            Err(TuningError::InvalidMetric { ref metric, .. }) if metric == "auc"
+        ));
+        let mut s = spec();
+        s.method = SearchMethod::Grid;
+        let c = SearchConfig::from_spec(&s, Task::Binary, 0).unwrap();
+        assert!(matches!(
+            c.check(Task::Binary),
+            Err(TuningError::InvalidSpace { ref param, .. }) if param == "learning_rate"
+        ));
+        let mut s = spec();
+        s.timeout_seconds = Some(-1.0);
+        assert!(matches!(
+            SearchConfig::from_spec(&s, Task::Binary, 0),
+            Err(TuningError::InvalidSetting {
+                name: "timeout_seconds",
+                ..
+            })
+        ));
+        let s = TuningSpec {
+            scoring: vec![],
+            ..spec()
+        };
+        let c =
+            SearchConfig::from_spec(&TuningSpec { refit: None, ..s }, Task::Regression, 0).unwrap();
+        assert_eq!(c.metrics, [Metric::R2]);
     }
 }

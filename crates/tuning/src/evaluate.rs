@@ -135,7 +135,8 @@ impl<'a, 'd> Engine<'a, 'd> {
             .registry
             .build(algorithm, self.data.task(), &model_params)
             .map_err(|e| e.to_string())?;
-        let train = mlw_models::TrainSet::new(matrices.x_train.view(), matrices.y_train.as_target());
+        let train =
+            mlw_models::TrainSet::new(matrices.x_train.view(), matrices.y_train.as_target());
         let model = estimator
             .fit(&train)
             .map_err(|e| format!("fold {fold}: {e}"))?;
@@ -247,7 +248,10 @@ mod tests {
         ));
         assert!(matches!(
             check_metrics(&[], Task::Binary),
-            Err(TuningError::InvalidSetting { name: "scoring", .. })
+            Err(TuningError::InvalidSetting {
+                name: "scoring",
+                ..
+            })
         ));
     }
 }

@@ -105,7 +105,13 @@ impl Leaderboard {
         }
         out.push_str("---:|\n");
         for r in &self.rows {
-            let _ = write!(out, "| {} | {} | {} |", r.rank, cell(&r.name), cell(&r.algorithm));
+            let _ = write!(
+                out,
+                "| {} | {} | {} |",
+                r.rank,
+                cell(&r.name),
+                cell(&r.algorithm)
+            );
             for m in &self.metrics {
                 match (r.score(*m), &r.error) {
                     (Some(s), None) => {

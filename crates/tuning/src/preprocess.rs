@@ -233,10 +233,24 @@ mod tests {
     #[test]
     fn global_and_group_settings_apply() {
         let t = apply_preprocess_params(&base(), &one("preprocess.scaler", "minmax")).unwrap();
-        assert!(matches!(t.groups[0], GroupParams::Numeric { scaler: Scaler::Minmax, .. }));
-        let t = apply_preprocess_params(&base(), &one("preprocess.cat.encoder", "ordinal")).unwrap();
-        assert!(matches!(t.groups[1], GroupParams::Categorical { encoder: Encoder::Ordinal, .. }));
-        let t = apply_preprocess_params(&base(), &one("preprocess.remainder", "passthrough")).unwrap();
+        assert!(matches!(
+            t.groups[0],
+            GroupParams::Numeric {
+                scaler: Scaler::Minmax,
+                ..
+            }
+        ));
+        let t =
+            apply_preprocess_params(&base(), &one("preprocess.cat.encoder", "ordinal")).unwrap();
+        assert!(matches!(
+            t.groups[1],
+            GroupParams::Categorical {
+                encoder: Encoder::Ordinal,
+                ..
+            }
+        ));
+        let t =
+            apply_preprocess_params(&base(), &one("preprocess.remainder", "passthrough")).unwrap();
         assert_eq!(t.remainder, Remainder::Passthrough);
     }
 

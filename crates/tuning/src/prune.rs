@@ -55,7 +55,12 @@ impl PrunerSettings {
 
     /// Whether a trial whose running means after each fold so far are
     /// `intermediate` should stop, given earlier trials `history`.
-    pub fn should_prune(&self, intermediate: &[f64], history: &[TrialResult], metric: Metric) -> bool {
+    pub fn should_prune(
+        &self,
+        intermediate: &[f64],
+        history: &[TrialResult],
+        metric: Metric,
+    ) -> bool {
         let Some(&current) = intermediate.last() else {
             return false;
         };
@@ -72,7 +77,8 @@ impl PrunerSettings {
                     .iter()
                     .filter(|r| r.complete_mean(metric).is_some())
                     .collect();
-                if complete.is_empty() || complete.len() < n_startup_trials || done < n_warmup_folds {
+                if complete.is_empty() || complete.len() < n_startup_trials || done < n_warmup_folds
+                {
                     return false;
                 }
                 let best = intermediate.iter().copied().fold(f64::NAN, |b, x| {
@@ -192,7 +198,9 @@ mod tests {
             min_folds: 1,
             reduction_factor: 2,
         };
-        let h: Vec<TrialResult> = (0..4).map(|i| done(i, &[0.5 + 0.1 * i as f64, 0.9, 0.9])).collect();
+        let h: Vec<TrialResult> = (0..4)
+            .map(|i| done(i, &[0.5 + 0.1 * i as f64, 0.9, 0.9]))
+            .collect();
         // Rung 1: competing 0.5, 0.6, 0.7, 0.8 and 0.55 -> top 2 needed.
         assert!(p.should_prune(&[0.55], &h, Metric::Accuracy));
         assert!(!p.should_prune(&[0.75], &h, Metric::Accuracy));

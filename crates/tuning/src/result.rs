@@ -174,7 +174,12 @@ mod tests {
     #[test]
     fn ranks_follow_direction_with_ties_sharing_the_smaller_rank() {
         let r = SearchResult::new(
-            vec![trial(0, 3.0, false), trial(1, 1.0, false), trial(2, 1.0, false), trial(3, 0.1, true)],
+            vec![
+                trial(0, 3.0, false),
+                trial(1, 1.0, false),
+                trial(2, 1.0, false),
+                trial(3, 0.1, true),
+            ],
             vec![Metric::Rmse],
             Metric::Rmse,
         )
@@ -187,7 +192,9 @@ mod tests {
         let mut lines = csv.lines();
         assert_eq!(
             lines.next(),
-            Some("trial,param_alpha,mean_test_rmse,std_test_rmse,mean_fit_time,mean_score_time,rank_test_rmse,pruned,error")
+            Some(
+                "trial,param_alpha,mean_test_rmse,std_test_rmse,mean_fit_time,mean_score_time,rank_test_rmse,pruned,error"
+            )
         );
         assert_eq!(lines.next(), Some("0,0,3,0,0.5,0.25,3,false,"));
     }

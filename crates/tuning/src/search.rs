@@ -25,12 +25,7 @@ pub fn make_source(config: &SearchConfig) -> Result<Box<dyn TrialSource + Send>,
     Ok(match config.method {
         SearchMethod::Grid => Box::new(GridSource::new(space)?),
         SearchMethod::Random => Box::new(RandomSource::new(space, config.seed)),
-        SearchMethod::Tpe => Box::new(TpeSource::new(
-            space,
-            config.refit,
-            config.seed,
-            config.tpe,
-        )),
+        SearchMethod::Tpe => Box::new(TpeSource::new(space, config.refit, config.seed, config.tpe)),
     })
 }
 
@@ -87,7 +82,14 @@ pub fn run_search_with(
     config.check(data.task())?;
     let mut run = move || -> Result<SearchResult, TuningError> {
         let tunes_pre = config.space.tunes_preprocessing();
-        let engine = Engine::new(registry, data, folds, &config.metrics, config.seed, !tunes_pre)?;
+        let engine = Engine::new(
+            registry,
+            data,
+            folds,
+            &config.metrics,
+            config.seed,
+            !tunes_pre,
+        )?;
         engine.check_candidate(&model.name, &model.algorithm, &model.params)?;
         let trials = search_loop(&engine, model, config, source, sink);
         if trials.is_empty() {
@@ -130,7 +132,9 @@ fn search_loop(
     let batch_size = config.effective_batch_size().max(1);
     let mut history: Vec<TrialResult> = Vec::new();
     loop {
-        let remaining = config.n_trials.map_or(usize::MAX, |n| n.saturating_sub(history.len()));
+        let remaining = config
+            .n_trials
+            .map_or(usize::MAX, |n| n.saturating_sub(history.len()));
         // The timeout is checked between batches: the first batch always runs.
         let timed_out = !history.is_empty() && config.timeout.is_some_and(|t| start.elapsed() >= t);
         if remaining == 0 || timed_out {
@@ -210,7 +214,9 @@ fn evaluate_batch(
                     if failed {
                         break;
                     }
-                    if f + 1 < n_folds && config.pruner.should_prune(&running, history, config.refit) {
+                    if f + 1 < n_folds
+                        && config.pruner.should_prune(&running, history, config.refit)
+                    {
                         return assemble(engine, trial, &outcomes, true);
                     }
                 }

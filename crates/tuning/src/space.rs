@@ -68,6 +68,8 @@ impl Dimension {
             Dimension::IntUniform { low, high, step } => {
                 if low > high {
                     Err(format!("needs low <= high (got {low}, {high})"))
+                } else if high.checked_sub(low).is_none() {
+                    Err(format!("the range {low}..={high} is too wide"))
                 } else if step < 1 {
                     Err(format!("step {step} must be >= 1"))
                 } else {
@@ -311,6 +313,15 @@ mod tests {
             SearchSpace::new([("x".to_string(), Dimension::Choice(vec![]))]),
             Err(TuningError::InvalidSpace { .. })
         ));
+        let wide = Dimension::IntUniform {
+            low: i64::MIN,
+            high: i64::MAX,
+            step: 1,
+        };
+        assert!(matches!(
+            SearchSpace::new([("n".to_string(), wide)]),
+            Err(TuningError::InvalidSpace { ref reason, .. }) if reason.contains("too wide")
+        ));
         assert!(matches!(
             SearchSpace::new(Vec::new()),
             Err(TuningError::InvalidSpace { .. })
@@ -324,7 +335,9 @@ mod tests {
             },
         )])
         .unwrap();
-        assert!(matches!(dist.grid_len(), Err(TuningError::InvalidSpace { ref param, .. }) if param == "lr"));
+        assert!(
+            matches!(dist.grid_len(), Err(TuningError::InvalidSpace { ref param, .. }) if param == "lr")
+        );
     }
 
     #[test]
@@ -360,7 +373,9 @@ mod tests {
             let p = space.sample(&mut rng);
             assert!([2, 6, 10].contains(&p["a"].as_i64().unwrap()));
             let b = p["b"].as_f64().unwrap();
-            assert!((b * 10.0 - (b * 10.0).round()).abs() < 1e-9 && (0.1..=0.3 + 1e-12).contains(&b));
+            assert!(
+                (b * 10.0 - (b * 10.0).round()).abs() < 1e-9 && (0.1..=0.3 + 1e-12).contains(&b)
+            );
             let c = p["c"].as_f64().unwrap();
             assert!((1e-3..=1.0).contains(&c));
         }

@@ -13,7 +13,10 @@ fn candidate(name: &str, algorithm: &str, params: &[(&str, ParamValue)]) -> Mode
     ModelSpec {
         name: name.into(),
         algorithm: algorithm.into(),
-        params: params.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        params: params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
     }
 }
 
@@ -25,7 +28,11 @@ fn regression_leaderboard_is_sorted_by_the_primary_metric() {
     let candidates = [
         candidate("baseline", "dummy_regressor", &[]),
         candidate("ridge", "ridge", &[("alpha", ParamValue::Float(0.1))]),
-        candidate("stump", "decision_tree", &[("max_depth", ParamValue::Int(1))]),
+        candidate(
+            "stump",
+            "decision_tree",
+            &[("max_depth", ParamValue::Int(1))],
+        ),
     ];
     let board = compare_models(
         &Registry::with_builtins(),
@@ -40,9 +47,18 @@ fn regression_leaderboard_is_sorted_by_the_primary_metric() {
     assert_eq!(order, ["ridge", "stump", "baseline"]);
     let ranks: Vec<usize> = board.rows.iter().map(|r| r.rank).collect();
     assert_eq!(ranks, [1, 2, 3]);
-    let rmse: Vec<f64> = board.rows.iter().map(|r| r.score(Metric::Rmse).unwrap().mean).collect();
+    let rmse: Vec<f64> = board
+        .rows
+        .iter()
+        .map(|r| r.score(Metric::Rmse).unwrap().mean)
+        .collect();
     assert!(rmse.windows(2).all(|w| w[0] <= w[1]));
-    assert!(board.rows.iter().all(|r| r.score(Metric::Rmse).unwrap().fold_scores.len() == 5));
+    assert!(
+        board
+            .rows
+            .iter()
+            .all(|r| r.score(Metric::Rmse).unwrap().fold_scores.len() == 5)
+    );
     assert_eq!(board.best().unwrap().name, "ridge");
     let csv = board.to_csv();
     assert!(csv.starts_with("rank,model,algorithm,rmse_mean,rmse_std,r2_mean,r2_std,fit_time,score_time,error\n1,ridge,ridge,"));
@@ -57,7 +73,10 @@ fn classification_leaderboard_uses_probabilities_and_the_same_folds() {
     let folds = stratified_kfold(&y, 4, Some(8)).unwrap();
     let data = Dataset::from_matrix(
         x.view(),
-        TargetData::Classes { codes: y, n_classes: 2 },
+        TargetData::Classes {
+            codes: y,
+            n_classes: 2,
+        },
         Task::Binary,
     )
     .unwrap();
@@ -66,16 +85,36 @@ fn classification_leaderboard_uses_probabilities_and_the_same_folds() {
         candidate("logreg", "logistic_regression", &[]),
     ];
     let registry = Registry::with_builtins();
-    let board = compare_models(&registry, &candidates, &data, &folds, &[Metric::RocAuc, Metric::LogLoss])
-        .unwrap();
+    let board = compare_models(
+        &registry,
+        &candidates,
+        &data,
+        &folds,
+        &[Metric::RocAuc, Metric::LogLoss],
+    )
+    .unwrap();
     assert_eq!(board.rows[0].name, "logreg");
     assert_eq!(board.rows[1].score(Metric::RocAuc).unwrap().mean, 0.5);
     // Same folds, same seeds: the comparison is reproducible.
-    let again = compare_models(&registry, &candidates, &data, &folds, &[Metric::RocAuc, Metric::LogLoss])
-        .unwrap();
+    let again = compare_models(
+        &registry,
+        &candidates,
+        &data,
+        &folds,
+        &[Metric::RocAuc, Metric::LogLoss],
+    )
+    .unwrap();
     assert_eq!(
-        board.rows.iter().map(|r| r.scores.clone()).collect::<Vec<_>>(),
-        again.rows.iter().map(|r| r.scores.clone()).collect::<Vec<_>>()
+        board
+            .rows
+            .iter()
+            .map(|r| r.scores.clone())
+            .collect::<Vec<_>>(),
+        again
+            .rows
+            .iter()
+            .map(|r| r.scores.clone())
+            .collect::<Vec<_>>()
     );
 }
 
@@ -85,7 +124,10 @@ fn bad_comparisons_are_refused() {
     let data = Dataset::from_matrix(x.view(), TargetData::Real(y), Task::Regression).unwrap();
     let folds = kfold(30, 3, None).unwrap();
     let registry = Registry::with_builtins();
-    let twice = [candidate("a", "ridge", &[]), candidate("a", "linear_regression", &[])];
+    let twice = [
+        candidate("a", "ridge", &[]),
+        candidate("a", "linear_regression", &[]),
+    ];
     assert!(matches!(
         compare_models(&registry, &twice, &data, &folds, &[Metric::R2]),
         Err(TuningError::InvalidSetting { name: "models", .. })
@@ -95,7 +137,11 @@ fn bad_comparisons_are_refused() {
         compare_models(&registry, &one, &data, &folds, &[Metric::Accuracy]),
         Err(TuningError::InvalidMetric { ref metric, .. }) if metric == "accuracy"
     ));
-    let bad_param = [candidate("r", "ridge", &[("alpha", ParamValue::Float(-1.0))])];
+    let bad_param = [candidate(
+        "r",
+        "ridge",
+        &[("alpha", ParamValue::Float(-1.0))],
+    )];
     assert!(matches!(
         compare_models(&registry, &bad_param, &data, &folds, &[Metric::R2]),
         Err(TuningError::Model { ref candidate, .. }) if candidate == "r"

@@ -119,7 +119,11 @@ fn random_and_tpe_are_deterministic_for_a_seed_on_any_thread_count() {
         assert_eq!(one.best_index, two.best_index);
         assert_eq!(one.trials.len(), 6);
         let other = forest_search(method, 2, 6);
-        assert_ne!(fingerprint(&one), fingerprint(&other), "{method:?}: the seed matters");
+        assert_ne!(
+            fingerprint(&one),
+            fingerprint(&other),
+            "{method:?}: the seed matters"
+        );
     }
 }
 
@@ -143,8 +147,14 @@ fn trial_budget_and_timeout_are_respected() {
     let registry = Registry::with_builtins();
     let model = ModelSpec::new("ridge", "ridge");
     let base = SearchConfig::new(SearchMethod::Random, space.clone(), vec![Metric::Rmse]).unwrap();
-    let r = run_search(&registry, &model, &data, &folds, &base.clone().with_n_trials(7).with_batch_size(3))
-        .unwrap();
+    let r = run_search(
+        &registry,
+        &model,
+        &data,
+        &folds,
+        &base.clone().with_n_trials(7).with_batch_size(3),
+    )
+    .unwrap();
     assert_eq!(r.trials.len(), 7);
     // A timeout already spent when the first batch ends: exactly one batch runs.
     let r = run_search(
@@ -152,18 +162,32 @@ fn trial_budget_and_timeout_are_respected() {
         &model,
         &data,
         &folds,
-        &base.clone().with_timeout(Duration::from_nanos(1)).with_batch_size(2),
+        &base
+            .clone()
+            .with_timeout(Duration::from_nanos(1))
+            .with_batch_size(2),
     )
     .unwrap();
     assert_eq!(r.trials.len(), 2);
     // A grid budget cuts the grid.
     let grid = SearchSpace::new([("alpha".to_string(), floats(&[0.1, 1.0, 10.0, 100.0]))]).unwrap();
-    let config = SearchConfig::new(SearchMethod::Grid, grid, vec![Metric::R2]).unwrap().with_n_trials(2);
-    assert_eq!(run_search(&registry, &model, &data, &folds, &config).unwrap().trials.len(), 2);
+    let config = SearchConfig::new(SearchMethod::Grid, grid, vec![Metric::R2])
+        .unwrap()
+        .with_n_trials(2);
+    assert_eq!(
+        run_search(&registry, &model, &data, &folds, &config)
+            .unwrap()
+            .trials
+            .len(),
+        2
+    );
     // Random search without any budget is refused.
     assert!(matches!(
         run_search(&registry, &model, &data, &folds, &base),
-        Err(TuningError::InvalidSetting { name: "n_trials", .. })
+        Err(TuningError::InvalidSetting {
+            name: "n_trials",
+            ..
+        })
     ));
 }
 
@@ -182,7 +206,9 @@ fn median_pruner_marks_bad_trials_and_is_thread_independent() {
         vec![Metric::R2],
     )
     .unwrap();
-    let best_good = run_search(&registry, &ridge, &data, &folds, &probe).unwrap().best_params["alpha"]
+    let best_good = run_search(&registry, &ridge, &data, &folds, &probe)
+        .unwrap()
+        .best_params["alpha"]
         .as_f64()
         .unwrap();
     // Good alphas first, then heavy shrinkage that is far worse on every fold.
@@ -192,14 +218,18 @@ fn median_pruner_marks_bad_trials_and_is_thread_independent() {
     )])
     .unwrap();
     let run = |n_jobs| {
-        let config = SearchConfig::new(SearchMethod::Grid, space.clone(), vec![Metric::R2, Metric::Mae])
-            .unwrap()
-            .with_batch_size(1)
-            .with_n_jobs(n_jobs)
-            .with_pruner(PrunerSettings::Median {
-                n_startup_trials: 3,
-                n_warmup_folds: 1,
-            });
+        let config = SearchConfig::new(
+            SearchMethod::Grid,
+            space.clone(),
+            vec![Metric::R2, Metric::Mae],
+        )
+        .unwrap()
+        .with_batch_size(1)
+        .with_n_jobs(n_jobs)
+        .with_pruner(PrunerSettings::Median {
+            n_startup_trials: 3,
+            n_warmup_folds: 1,
+        });
         run_search(&registry, &ridge, &data, &folds, &config).unwrap()
     };
     let r = run(1);
@@ -228,7 +258,14 @@ fn failing_trials_are_recorded_and_all_failing_is_an_error() {
     let kmeans = ModelSpec::new("km", "kmeans");
     let r = run_search(&registry, &kmeans, &data, &folds, &config).unwrap();
     let failed = &r.trials[1];
-    assert!(failed.error.as_deref().is_some_and(|e| e.contains("fold 0")), "{:?}", failed.error);
+    assert!(
+        failed
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("fold 0")),
+        "{:?}",
+        failed.error
+    );
     assert!(failed.scores[0].fold_scores.is_empty() && failed.rank == 3);
     assert!(r.trials[0].error.is_none() && r.best_index != 1);
     assert!(r.to_csv().lines().nth(2).unwrap().contains("fold 0"));
@@ -248,7 +285,13 @@ fn failing_trials_are_recorded_and_all_failing_is_an_error() {
     // A metric of the wrong task is refused before anything is fit.
     let config = config.clone().with_refit(Metric::Accuracy);
     assert!(matches!(
-        run_search(&registry, &ModelSpec::new("ridge", "ridge"), &data, &folds, &config),
+        run_search(
+            &registry,
+            &ModelSpec::new("ridge", "ridge"),
+            &data,
+            &folds,
+            &config
+        ),
         Err(TuningError::InvalidSetting { name: "refit", .. })
     ));
     // Folds pointing past the data are refused.
@@ -259,7 +302,13 @@ fn failing_trials_are_recorded_and_all_failing_is_an_error() {
     let space = SearchSpace::new([("alpha".to_string(), floats(&[1.0]))]).unwrap();
     let config = SearchConfig::new(SearchMethod::Grid, space, vec![Metric::R2]).unwrap();
     assert!(matches!(
-        run_search(&registry, &ModelSpec::new("ridge", "ridge"), &data, &bad, &config),
+        run_search(
+            &registry,
+            &ModelSpec::new("ridge", "ridge"),
+            &data,
+            &bad,
+            &config
+        ),
         Err(TuningError::InvalidFold { fold: 0, .. })
     ));
 }

@@ -12,7 +12,10 @@ use ndarray::Array2;
 use serde_json::Value;
 
 fn fixture() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/tuning/gridsearch.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/tuning/gridsearch.json"
+    );
     let text = std::fs::read_to_string(path).expect("fixture present");
     serde_json::from_str(&text).expect("fixture is JSON")
 }
@@ -32,7 +35,10 @@ fn floats(v: &Value) -> Vec<f64> {
 }
 
 fn grid_space(name: &str, case: &Value) -> SearchSpace {
-    let values = floats(&case["grid"]).into_iter().map(ParamValue::Float).collect();
+    let values = floats(&case["grid"])
+        .into_iter()
+        .map(ParamValue::Float)
+        .collect();
     SearchSpace::new([(name.to_string(), Dimension::Choice(values))]).unwrap()
 }
 
@@ -66,14 +72,25 @@ fn ridge_grid_matches_grid_search_cv() {
     )
     .unwrap();
     let means = |m: Metric| -> Vec<f64> {
-        result.trials.iter().map(|t| t.score(m).unwrap().mean).collect()
+        result
+            .trials
+            .iter()
+            .map(|t| t.score(m).unwrap().mean)
+            .collect()
     };
     assert_close("r2", &means(Metric::R2), &floats(&case["mean_test"]["r2"]));
-    assert_close("mse", &means(Metric::Mse), &floats(&case["mean_test"]["mse"]));
+    assert_close(
+        "mse",
+        &means(Metric::Mse),
+        &floats(&case["mean_test"]["mse"]),
+    );
     let ranks: Vec<usize> = result.trials.iter().map(|t| t.rank).collect();
     let want: Vec<usize> = serde_json::from_value(case["rank_test_refit"].clone()).unwrap();
     assert_eq!(ranks, want);
-    assert_eq!(result.best_index as u64, case["best_index"].as_u64().unwrap());
+    assert_eq!(
+        result.best_index as u64,
+        case["best_index"].as_u64().unwrap()
+    );
     assert_eq!(
         result.best_params["alpha"].as_f64(),
         case["best_value"].as_f64()
@@ -86,7 +103,10 @@ fn logistic_grid_matches_grid_search_cv() {
     let case = &doc["logistic"];
     let x = matrix(&case["x"]);
     let codes: Vec<usize> = serde_json::from_value(case["y"].clone()).unwrap();
-    let target = TargetData::Classes { codes, n_classes: 2 };
+    let target = TargetData::Classes {
+        codes,
+        n_classes: 2,
+    };
     let data = Dataset::from_matrix(x.view(), target, Task::Binary).unwrap();
     let config = SearchConfig::new(
         SearchMethod::Grid,
@@ -104,14 +124,38 @@ fn logistic_grid_matches_grid_search_cv() {
         algorithm: "logistic_regression".into(),
         params,
     };
-    let result = run_search(&Registry::with_builtins(), &model, &data, &folds(&case["folds"]), &config)
-        .unwrap();
+    let result = run_search(
+        &Registry::with_builtins(),
+        &model,
+        &data,
+        &folds(&case["folds"]),
+        &config,
+    )
+    .unwrap();
     let means = |m: Metric| -> Vec<f64> {
-        result.trials.iter().map(|t| t.score(m).unwrap().mean).collect()
+        result
+            .trials
+            .iter()
+            .map(|t| t.score(m).unwrap().mean)
+            .collect()
     };
-    assert_close("log_loss", &means(Metric::LogLoss), &floats(&case["mean_test"]["log_loss"]));
-    assert_close("accuracy", &means(Metric::Accuracy), &floats(&case["mean_test"]["accuracy"]));
-    assert_eq!(result.best_index as u64, case["best_index"].as_u64().unwrap());
-    assert_eq!(result.best_params["c"].as_f64(), case["best_value"].as_f64());
+    assert_close(
+        "log_loss",
+        &means(Metric::LogLoss),
+        &floats(&case["mean_test"]["log_loss"]),
+    );
+    assert_close(
+        "accuracy",
+        &means(Metric::Accuracy),
+        &floats(&case["mean_test"]["accuracy"]),
+    );
+    assert_eq!(
+        result.best_index as u64,
+        case["best_index"].as_u64().unwrap()
+    );
+    assert_eq!(
+        result.best_params["c"].as_f64(),
+        case["best_value"].as_f64()
+    );
     assert_eq!(result.best_params["tol"], ParamValue::Float(1e-8));
 }

@@ -92,7 +92,7 @@ fn tpe_is_deterministic_for_a_seed_and_stays_in_bounds() {
         for _ in 0..15 {
             let t = src.next_trial(&history).unwrap();
             let v = objective(&t.params);
-            for (_, p) in &t.params {
+            for p in t.params.values() {
                 assert!((-10.0..=10.0).contains(&p.as_f64().unwrap()));
             }
             seen.push(t.params.clone());

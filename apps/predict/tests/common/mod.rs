@@ -25,8 +25,14 @@ pub fn frame(n: usize) -> DataFrame {
     let target: Vec<&str> = (0..n)
         .map(|i| {
             let a = 20.0 + ((i * 37) % 50) as f64;
-            let score = a / 45.0 + ((i * 53) % 400) as f64 / 400.0 + if (i * 7) % 3 == 2 { 0.4 } else { 0.0 };
-            if score + ((i * 13) % 5) as f64 * 0.1 > 1.55 { "yes" } else { "no" }
+            let score = a / 45.0
+                + ((i * 53) % 400) as f64 / 400.0
+                + if (i * 7) % 3 == 2 { 0.4 } else { 0.0 };
+            if score + ((i * 13) % 5) as f64 * 0.1 > 1.55 {
+                "yes"
+            } else {
+                "no"
+            }
         })
         .collect();
     df!("id" => id, "age" => age, "income" => income, "city" => city, "target" => target).unwrap()
@@ -67,9 +73,16 @@ pub fn bundle(n: usize) -> ModelBundle {
         .build("logistic_regression", Task::Binary, &ParamMap::new())
         .unwrap();
     let model = est
-        .fit(&TrainSet::new(x.view(), Target::Classes { codes: y.view(), n_classes: 2 }))
+        .fit(&TrainSet::new(
+            x.view(),
+            Target::Classes {
+                codes: y.view(),
+                n_classes: 2,
+            },
+        ))
         .unwrap();
-    let pipeline = Pipeline::new(transformer, model, Some(vec!["no".into(), "yes".into()])).unwrap();
+    let pipeline =
+        Pipeline::new(transformer, model, Some(vec!["no".into(), "yes".into()])).unwrap();
     let features = train.drop_many(["id", "target"]);
     let schema = InputSchema::from_pipeline(&pipeline, Some(&features)).with_id_columns(["id"]);
     ModelBundle::new("demo-classifier", pipeline, schema)

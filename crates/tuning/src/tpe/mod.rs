@@ -85,7 +85,10 @@ impl TpeSource {
     }
 
     /// Good and bad trials (each in trial order), Optuna's `_split_trials`.
-    fn split<'h>(&self, history: &'h [TrialResult]) -> (Vec<&'h TrialResult>, Vec<&'h TrialResult>) {
+    fn split<'h>(
+        &self,
+        history: &'h [TrialResult],
+    ) -> (Vec<&'h TrialResult>, Vec<&'h TrialResult>) {
         let mut complete: Vec<(&TrialResult, f64)> = history
             .iter()
             .filter_map(|r| self.loss(r).map(|l| (r, l)))
@@ -181,6 +184,7 @@ impl TrialSource for TpeSource {
 fn internal(dim: &Dimension, v: &ParamValue) -> Option<f64> {
     match dim {
         Dimension::Choice(values) => values.iter().position(|c| c == v).map(|i| i as f64),
+        Dimension::LogUniform { .. } => v.as_f64().filter(|x| x.is_finite() && *x > 0.0),
         _ => v.as_f64().filter(|x| x.is_finite()),
     }
 }

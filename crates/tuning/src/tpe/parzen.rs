@@ -270,7 +270,11 @@ mod tests {
             let x = p.sample(&mut rng);
             assert!((0.0..=10.0).contains(&x));
         }
-        let cat = Parzen::new(&Dimension::Choice(vec![1.into(), 2.into(), 3.into()]), &[1.0, 1.0], 1.0);
+        let cat = Parzen::new(
+            &Dimension::Choice(vec![1.into(), 2.into(), 3.into()]),
+            &[1.0, 1.0],
+            1.0,
+        );
         assert!(cat.log_pdf(1.0) > cat.log_pdf(0.0));
         let int = Parzen::new(
             &Dimension::IntUniform {

@@ -14,7 +14,11 @@ pub fn linear_regression_data(n: usize, p: usize, seed: u64) -> (Array2<f64>, Ve
         .rows()
         .into_iter()
         .map(|r| {
-            let signal: f64 = r.iter().enumerate().map(|(j, v)| v * (j as f64 - 1.0)).sum();
+            let signal: f64 = r
+                .iter()
+                .enumerate()
+                .map(|(j, v)| v * (j as f64 - 1.0))
+                .sum();
             signal + (rng.random::<f64>() - 0.5)
         })
         .collect();
