@@ -247,3 +247,44 @@ fn gap_only_applies_to_time_splits() {
     spec.data.time_column = Some("ts".into());
     assert_eq!(lines(&spec), Vec::<String>::new());
 }
+
+#[test]
+fn preprocessing_settings_may_be_tuned_and_unknown_ones_are_named() {
+    let mut spec = base();
+    spec.tuning = Some(TuningSpec {
+        space: [
+            (
+                "preprocess.scaler".to_owned(),
+                SpaceEntry::Values(vec!["standard".into(), "robust".into()]),
+            ),
+            (
+                "preprocess.num.imputer".to_owned(),
+                SpaceEntry::Values(vec!["mean".into(), "median".into()]),
+            ),
+            (
+                "learning_rate".to_owned(),
+                SpaceEntry::Values(vec![ParamValue::Float(0.1)]),
+            ),
+        ]
+        .into(),
+        ..TuningSpec::default()
+    });
+    assert_eq!(lines(&spec), Vec::<String>::new());
+    if let Some(t) = spec.tuning.as_mut() {
+        t.space.insert(
+            "preprocess.num.colour".to_owned(),
+            SpaceEntry::Values(vec!["x".into()]),
+        );
+        t.space
+            .insert("preprocess.encoder".to_owned(), SpaceEntry::Values(vec![]));
+    }
+    assert_eq!(
+        lines(&spec),
+        [
+            "tuning.space.preprocess.encoder: must list at least one value",
+            "tuning.space.preprocess.num.colour: unknown preprocessing setting `colour` \
+             (known: scaler, imputer, missing_indicator, encoder, max_categories, \
+             min_frequency, remainder, datetime)",
+        ]
+    );
+}

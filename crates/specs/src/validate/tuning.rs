@@ -36,6 +36,10 @@ pub(super) fn check(spec: &WorkflowSpec, out: &mut SpecErrors) {
     }
     for (name, entry) in &t.space {
         let path = format!("tuning.space.{name}");
+        if let Some(rest) = name.strip_prefix("preprocess.") {
+            check_preprocess_entry(&path, rest, entry, t.method, out);
+            continue;
+        }
         let rules: Vec<&ParamRule> = infos.iter().filter_map(|a| a.param(name)).collect();
         if rules.is_empty() && all_builtin {
             let algos: Vec<&str> = infos.iter().map(|a| a.name).collect();
@@ -226,5 +230,50 @@ fn check_distribution(
                 .collect();
             check_value(&fpath, &v, &applicable, task, out);
         }
+    }
+}
+
+/// Settings of the column transformer that a search space may tune, as
+/// `preprocess.<setting>` (every group) or `preprocess.<group>.<setting>`;
+/// mlw-tuning checks the values when it applies them.
+pub(crate) const PREPROCESS_SETTINGS: [&str; 8] = [
+    "scaler",
+    "imputer",
+    "missing_indicator",
+    "encoder",
+    "max_categories",
+    "min_frequency",
+    "remainder",
+    "datetime",
+];
+
+fn check_preprocess_entry(
+    path: &str,
+    rest: &str,
+    entry: &SpaceEntry,
+    method: SearchMethod,
+    out: &mut SpecErrors,
+) {
+    let setting = rest.rsplit('.').next().unwrap_or(rest);
+    if !PREPROCESS_SETTINGS.contains(&setting) {
+        out.push(
+            path,
+            format!(
+                "unknown preprocessing setting `{setting}` (known: {})",
+                PREPROCESS_SETTINGS.join(", ")
+            ),
+        );
+    }
+    match entry {
+        SpaceEntry::Values(values) if values.is_empty() => {
+            out.push(path, "must list at least one value");
+        }
+        SpaceEntry::Distribution(_) if method == SearchMethod::Grid => {
+            out.push(
+                path,
+                "grid search needs a list of values, not a distribution",
+            );
+        }
+        _ => {}
     }
 }
