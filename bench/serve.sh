@@ -63,7 +63,8 @@ if [[ -z "${SKIP_MLFLOW:-}" ]]; then
     "$VENV/bin/python" /work/shared/bench/seed_workflow.py --bootstrap 100 > seed.log 2>&1
   fi
   start=$(date +%s.%N)
-  MLFLOW_ALLOW_FILE_STORE=true MLFLOW_TRACKING_URI=file:./mlruns \
+  # mlflow execs `uvicorn` from PATH: the venv's bin must come first.
+  PATH="$VENV/bin:$PATH" MLFLOW_ALLOW_FILE_STORE=true MLFLOW_TRACKING_URI=file:./mlruns \
     "$VENV/bin/mlflow" models serve -m models:/ml-workflow-gbc@staging --env-manager local \
     -h 127.0.0.1 -p "$PY_PORT" -w 1 > "$BENCH_DIR/mlflow-serve.log" 2>&1 &
   PY_PID=$!

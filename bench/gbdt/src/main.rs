@@ -45,7 +45,9 @@ fn parse_args() -> Result<Args> {
             "--threads" => a.threads = val()?.parse()?,
             "--seed" => a.seed = val()?.parse()?,
             "-h" | "--help" => {
-                println!("mlw-bench-gbdt [--data-dir DIR] [--n N] [--task binary|multiclass|regression] [--threads T] [--seed S]");
+                println!(
+                    "mlw-bench-gbdt [--data-dir DIR] [--n N] [--task binary|multiclass|regression] [--threads T] [--seed S]"
+                );
                 std::process::exit(0);
             }
             other => bail!("unknown argument {other}"),
@@ -65,7 +67,10 @@ fn read_split(dir: &std::path::Path, n: usize, part: &str) -> Result<(Array2<f64
     Ok((x, y))
 }
 
-fn split_80_20(x: Array2<f64>, y: Array1<f64>) -> (Array2<f64>, Array1<f64>, Array2<f64>, Array1<f64>) {
+fn split_80_20(
+    x: Array2<f64>,
+    y: Array1<f64>,
+) -> (Array2<f64>, Array1<f64>, Array2<f64>, Array1<f64>) {
     let cut = x.nrows() * 4 / 5;
     (
         x.slice(s![..cut, ..]).to_owned(),
@@ -170,22 +175,6 @@ fn main() -> Result<()> {
         (Array1::zeros(0), Some(p))
     };
     let predict_s = t0.elapsed().as_secs_f64();
-    if std::env::var("PRED_EXP").is_ok() {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
-        for _ in 0..3 {
-            let t = Instant::now();
-            let a = pool.install(|| model.predict_raw(xte.view()))?;
-            let t1 = t.elapsed().as_secs_f64();
-            let t = Instant::now();
-            let mut s = 0.0;
-            for row in xte.rows() {
-                let r = row.to_slice().unwrap();
-                for tr in model.trees() { s += tr.predict_row(r); }
-            }
-            let t2 = t.elapsed().as_secs_f64();
-            eprintln!("flat 1thr {t1:.3}s  old 1thr {t2:.3}s  ({} {})", a.sum(), s);
-        }
-    }
 
     let mut out = serde_json::json!({
         "bench": "gbdt_run",

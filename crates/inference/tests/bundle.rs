@@ -242,11 +242,15 @@ fn inconsistent_parts_are_refused_before_anything_is_written() {
     let mut schema = b.schema.clone();
     schema.features.pop();
     let err = ModelBundle::new("x", b.pipeline, schema).unwrap_err();
-    assert!(matches!(err, InferenceError::InvalidBundle { ref reason, .. } if reason.contains("input schema lists features")));
+    assert!(
+        matches!(err, InferenceError::InvalidBundle { ref reason, .. } if reason.contains("input schema lists features"))
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let bad = common::bundle(100).with_positive_class("maybe");
     let err = bad.save(&dir.path().join("model")).unwrap_err();
-    assert!(matches!(err, InferenceError::InvalidBundle { ref reason, .. } if reason.contains("positive class")));
+    assert!(
+        matches!(err, InferenceError::InvalidBundle { ref reason, .. } if reason.contains("positive class"))
+    );
     assert!(!dir.path().join("model").exists());
 }

@@ -56,11 +56,29 @@ fn benches(c: &mut Criterion) {
     });
     let half: Vec<u32> = (0..N as u32).step_by(2).collect();
     c.bench_function("hgb/histogram_gather/50000x28", |b| {
-        b.iter(|| hist.build(&bins, &active, &half, &g[..half.len()], &h[..half.len()], false))
+        b.iter(|| {
+            hist.build(
+                &bins,
+                &active,
+                &half,
+                &g[..half.len()],
+                &h[..half.len()],
+                false,
+            )
+        })
     });
     hist.build(&bins, &active, &rows, &g, &h, true);
     c.bench_function("hgb/split_search/28x255", |b| {
-        b.iter(|| black_box(find_best_split(&hist, &active, &n_bins, &mapper.has_missing, total, &rules)))
+        b.iter(|| {
+            black_box(find_best_split(
+                &hist,
+                &active,
+                &n_bins,
+                &mapper.has_missing,
+                total,
+                &rules,
+            ))
+        })
     });
     let split = find_best_split(&hist, &active, &n_bins, &mapper.has_missing, total, &rules);
     let mut grower = Grower::new(&bins, &mapper);

@@ -410,9 +410,14 @@ fn large_nodes_partitioned_in_parallel_give_the_same_model() {
     let y = labels(&s, 28);
     let params = HgbParams::default().with_n_estimators(5).with_seed(3);
     let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         pool.install(|| {
-            let m = params.fit(&TrainSet::new(x.view(), classes(&y, 2))).unwrap();
+            let m = params
+                .fit(&TrainSet::new(x.view(), classes(&y, 2)))
+                .unwrap();
             serde_json::to_string(&m.to_serialized().unwrap()).unwrap()
         })
     };

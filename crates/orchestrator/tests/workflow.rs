@@ -34,7 +34,7 @@ fn binary_spec(dir: &Path, db: &Path) -> ValidWorkflow {
         "[data]\nsource = \"sqlite:{}\"\ntable = \"binary\"\ntarget = \"target\"\ntask = \"binary\"\n\
          {}\
          [split]\ncv_folds = 3\nseed = 11\n\
-         [[models]]\nname = \"gbdt\"\nalgorithm = \"hist_gradient_boosting\"\nparams = {{ max_iter = 20 }}\n\
+         [[models]]\nname = \"gbdt\"\nalgorithm = \"hist_gradient_boosting\"\nparams = {{ n_estimators = 20 }}\n\
          [[models]]\nname = \"logreg\"\nalgorithm = \"logistic_regression\"\n\
          [tuning]\nmodel = \"gbdt\"\nmethod = \"grid\"\nscoring = [\"roc_auc\", \"accuracy\"]\n\
          [tuning.space]\nlearning_rate = [0.05, 0.2]\n\
@@ -239,7 +239,7 @@ fn multiclass_and_regression_workflows_run_end_to_end() {
          {}imputer = \"median\"\n\
          [[features.categorical]]\ncolumns = [\"color\"]\n\
          [split]\ncv_folds = 3\n\
-         [[models]]\nname = \"gbdt\"\nalgorithm = \"hist_gradient_boosting\"\nparams = {{ max_iter = 15 }}\n\
+         [[models]]\nname = \"gbdt\"\nalgorithm = \"hist_gradient_boosting\"\nparams = {{ n_estimators = 15 }}\n\
          [[models]]\nname = \"logreg\"\nalgorithm = \"logistic_regression\"\n\
          [tuning]\nmethod = \"random\"\nn_trials = 2\nscoring = [\"f1_macro\", \"accuracy\"]\n\
          [tuning.space]\nlearning_rate = {{ distribution = \"log_uniform\", low = 0.05, high = 0.3 }}\n\
@@ -260,7 +260,7 @@ fn multiclass_and_regression_workflows_run_end_to_end() {
     let reg = mlw_specs::load_spec_str(&format!(
         "[data]\nsource = \"sqlite:{}\"\ntable = \"reg\"\ntarget = \"target\"\ntask = \"regression\"\n\
          {}[split]\ncv_folds = 3\n\
-         [[models]]\nname = \"gbdt\"\nalgorithm = \"hist_gradient_boosting\"\nparams = {{ max_iter = 15 }}\n\
+         [[models]]\nname = \"gbdt\"\nalgorithm = \"hist_gradient_boosting\"\nparams = {{ n_estimators = 15 }}\n\
          [[models]]\nname = \"ridge\"\nalgorithm = \"ridge\"\n\
          [tuning]\nmethod = \"tpe\"\nn_trials = 3\nscoring = [\"rmse\", \"r2\"]\n\
          [tuning.space]\nlearning_rate = {{ distribution = \"log_uniform\", low = 0.05, high = 0.3 }}\n{common}",

@@ -3,8 +3,8 @@
 //!
 //! As in scikit-learn, a value `x` falls into bin `i` when
 //! `thresholds[i - 1] < x <= thresholds[i]`; NaN falls into the dedicated
-//! bin [`MISSING_BIN`]. A split "bin <= b" is therefore the same as
-//! "x <= thresholds[b]" on raw values, so prediction needs no binning.
+//! bin [`MISSING_BIN`]. A split `bin <= b` is therefore the same as
+//! `x <= thresholds[b]` on raw values, so prediction needs no binning.
 
 use ndarray::ArrayView2;
 use rand::{RngExt, SeedableRng};
