@@ -27,14 +27,17 @@ impl Progress for Bars {
         let bar = match total {
             Some(n) => {
                 let b = ProgressBar::new(n);
-                if let Ok(style) = ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} {elapsed}") {
+                if let Ok(style) =
+                    ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} {elapsed}")
+                {
                     b.set_style(style.progress_chars("=> "));
                 }
                 b
             }
             None => {
                 let b = ProgressBar::new_spinner();
-                if let Ok(style) = ProgressStyle::with_template("{prefix:>10} {spinner} {elapsed}") {
+                if let Ok(style) = ProgressStyle::with_template("{prefix:>10} {spinner} {elapsed}")
+                {
                     b.set_style(style);
                 }
                 b.enable_steady_tick(Duration::from_millis(120));

@@ -93,7 +93,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         progress: Arc::new(Bars::new()),
         ..RunOptions::default()
     };
-    let work = || run_workflow(&spec, &options);
+    let work = || run_workflow(&spec, &options).map_err(failure);
     let summary = match args.threads {
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -101,8 +101,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             .map_err(|e| Failure::input(format!("--threads {n}: {e}")))?
             .install(work),
         None => work(),
-    }
-    .map_err(failure)?;
+    }?;
     if args.json {
         let v = serde_json::to_string(&summary).map_err(Failure::internal)?;
         println!("{v}");

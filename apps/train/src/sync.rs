@@ -35,6 +35,9 @@ pub fn run(args: &SyncArgs) -> Result<(), Failure> {
     if report.failed.is_empty() {
         Ok(())
     } else {
-        Err(Failure::internal(format!("{} run(s) failed to sync", report.failed.len())))
+        Err(Failure::internal(format!(
+            "{} run(s) failed to sync",
+            report.failed.len()
+        )))
     }
 }

@@ -53,7 +53,9 @@ pub fn write_artifacts(
     let dir = ArtifactDir::create(run_dir)?;
     let bundle = bundle(spec, run)?;
     let model_dir = dir.root().join(Subdir::Model.name());
-    bundle.save(&model_dir).map_err(|e| WorkflowError::io(&model_dir, e))?;
+    bundle
+        .save(&model_dir)
+        .map_err(|e| WorkflowError::io(&model_dir, e))?;
     strip_mlmodel_stamps(&model_dir.join(MLMODEL_FILE))?;
     dir.write_json(Subdir::Schema, "input_schema.json", &bundle.schema)?;
     write_metrics(&dir, spec, run)?;
@@ -158,7 +160,11 @@ fn board_json(b: &Leaderboard) -> Value {
     )
 }
 
-fn write_metrics(dir: &ArtifactDir, spec: &ValidWorkflow, run: &TrainedRun) -> Result<(), WorkflowError> {
+fn write_metrics(
+    dir: &ArtifactDir,
+    spec: &ValidWorkflow,
+    run: &TrainedRun,
+) -> Result<(), WorkflowError> {
     let cv = json!({
         "metrics": run.metrics.iter().map(|m| m.name()).collect::<Vec<_>>(),
         "primary": run.primary().map(|m| m.name()),
@@ -171,7 +177,8 @@ fn write_metrics(dir: &ArtifactDir, spec: &ValidWorkflow, run: &TrainedRun) -> R
                    "params": run.tuned.params, "scores": scores_json(&run.tuned.cv)},
     });
     dir.write_json(Subdir::Metrics, "cv.json", &cv)?;
-    let mut holdout = serde_json::to_value(&run.evaluation).map_err(|e| WorkflowError::io("holdout.json", e))?;
+    let mut holdout =
+        serde_json::to_value(&run.evaluation).map_err(|e| WorkflowError::io("holdout.json", e))?;
     if let Some(obj) = holdout.as_object_mut() {
         obj.insert("classes".into(), json!(run.split.classes));
         let rows: Vec<usize> = run
@@ -184,20 +191,33 @@ fn write_metrics(dir: &ArtifactDir, spec: &ValidWorkflow, run: &TrainedRun) -> R
     }
     dir.write_json(Subdir::Metrics, "holdout.json", &holdout)?;
     let thresholds = match (&run.threshold, run.task()) {
-        (Some(t), _) => serde_json::to_value(t).map_err(|e| WorkflowError::io("thresholds.json", e))?,
-        (None, Task::Binary) => json!({"strategy": "fixed", "threshold": 0.5, "chosen_on": "default",
-                                      "rationale": "no [threshold] configured: the default 0.5"}),
-        (None, task) => json!({"applies": false, "reason": format!("no decision threshold for a {task} task")}),
+        (Some(t), _) => {
+            serde_json::to_value(t).map_err(|e| WorkflowError::io("thresholds.json", e))?
+        }
+        (None, Task::Binary) => {
+            json!({"strategy": "fixed", "threshold": 0.5, "chosen_on": "default",
+                                      "rationale": "no [threshold] configured: the default 0.5"})
+        }
+        (None, task) => {
+            json!({"applies": false, "reason": format!("no decision threshold for a {task} task")})
+        }
     };
     dir.write_json(Subdir::Metrics, "thresholds.json", &thresholds)?;
-    dir.write_text(Subdir::Metrics, "leaderboard.csv", &drop_columns(&run.leaderboard.to_csv(), &TIMING_COLUMNS))?;
-    let tuning = run
-        .tuned
-        .search
-        .as_ref()
-        .map_or_else(|| "trial\n".to_string(), |s| drop_columns(&s.to_csv(), &TIMING_COLUMNS));
+    dir.write_text(
+        Subdir::Metrics,
+        "leaderboard.csv",
+        &drop_columns(&run.leaderboard.to_csv(), &TIMING_COLUMNS),
+    )?;
+    let tuning = run.tuned.search.as_ref().map_or_else(
+        || "trial\n".to_string(),
+        |s| drop_columns(&s.to_csv(), &TIMING_COLUMNS),
+    );
     dir.write_text(Subdir::Metrics, "tuning.csv", &tuning)?;
-    dir.write_json(Subdir::Metrics, "calibration.json", &crate::plots::calibration_json(spec, run)?)?;
+    dir.write_json(
+        Subdir::Metrics,
+        "calibration.json",
+        &crate::plots::calibration_json(spec, run)?,
+    )?;
     Ok(())
 }
 
@@ -210,12 +230,16 @@ fn csv_cells(line: &str) -> Vec<String> {
         match (c, quoted) {
             ('"', true) if chars.peek() == Some(&'"') => {
                 chars.next();
-                cells.last_mut().map(|s| s.push('"'));
+                if let Some(s) = cells.last_mut() {
+                    s.push('"');
+                }
             }
             ('"', _) => quoted = !quoted,
             (',', false) => cells.push(String::new()),
             (c, _) => {
-                cells.last_mut().map(|s| s.push(c));
+                if let Some(s) = cells.last_mut() {
+                    s.push(c);
+                }
             }
         }
     }
@@ -282,15 +306,26 @@ fn write_tables(
     let h = &run.holdout;
     match (&run.split.y_holdout, &run.split.classes) {
         (TargetData::Classes { codes, .. }, Some(classes)) => {
-            cols.push(Series::new("y_true".into(), labels(classes, codes.iter().copied())).into_column());
-            cols.push(Series::new("prediction".into(), labels(classes, h.argmax.iter().copied())).into_column());
+            cols.push(
+                Series::new("y_true".into(), labels(classes, codes.iter().copied())).into_column(),
+            );
+            cols.push(
+                Series::new(
+                    "prediction".into(),
+                    labels(classes, h.argmax.iter().copied()),
+                )
+                .into_column(),
+            );
             if run.task() == Task::Binary {
                 let decided = labels(classes, h.predicted.iter().map(|&c| c as usize));
                 cols.push(Series::new("label".into(), decided).into_column());
             }
             if let Some(p) = &h.proba {
                 for (j, c) in classes.iter().enumerate() {
-                    cols.push(Series::new(format!("proba_{c}").into(), p.column(j).to_vec()).into_column());
+                    cols.push(
+                        Series::new(format!("proba_{c}").into(), p.column(j).to_vec())
+                            .into_column(),
+                    );
                 }
             }
         }
@@ -299,10 +334,14 @@ fn write_tables(
             cols.push(Series::new("prediction".into(), h.predicted.clone()).into_column());
         }
         (TargetData::Classes { .. }, None) => {
-            return Err(WorkflowError::invalid("holdout predictions", "class labels are missing"));
+            return Err(WorkflowError::invalid(
+                "holdout predictions",
+                "class labels are missing",
+            ));
         }
     }
-    let preds = DataFrame::new(n, cols).map_err(|e| crate::columns::polars_error("holdout predictions", e))?;
+    let preds = DataFrame::new(n, cols)
+        .map_err(|e| crate::columns::polars_error("holdout predictions", e))?;
     let path = dir.path(Subdir::Tables, "holdout_predictions.parquet")?;
     mlw_data::write_parquet(&preds, &path)?;
     let features: Vec<String> = pipeline
@@ -320,7 +359,8 @@ fn write_tables(
                 .clone(),
         );
     }
-    let input = DataFrame::new(n, input).map_err(|e| crate::columns::polars_error("holdout input", e))?;
+    let input =
+        DataFrame::new(n, input).map_err(|e| crate::columns::polars_error("holdout input", e))?;
     mlw_data::write_parquet(&input, &dir.path(Subdir::Tables, "holdout_input.parquet")?)?;
     Ok(())
 }

@@ -34,7 +34,11 @@ impl ChosenConfig {
     /// [`WorkflowError::Calibration`] for bad parameters;
     /// [`WorkflowError::Invalid`] for `cv = "prefit"`, which the workflow
     /// does not support (it would need a third data split).
-    pub fn new(spec: &ValidWorkflow, tuned: &TunedModel, task: Task) -> Result<Self, WorkflowError> {
+    pub fn new(
+        spec: &ValidWorkflow,
+        tuned: &TunedModel,
+        task: Task,
+    ) -> Result<Self, WorkflowError> {
         let calibration = match (&spec.calibration, task.is_classification()) {
             (Some(c), true) => Some(calibration_params(c, spec.split.seed)?),
             _ => None,
@@ -54,18 +58,27 @@ impl ChosenConfig {
     /// # Errors
     /// [`WorkflowError::Model`] when the model does not build,
     /// [`WorkflowError::Calibration`] for bad calibration parameters.
-    pub fn estimator(&self, registry: &Registry, seed: u64) -> Result<Box<dyn Estimator>, WorkflowError> {
-        self.base_estimator(registry, seed).and_then(|base| match self.calibration {
-            Some(p) => Ok(Box::new(CalibratedEstimator::new(p, base)?) as Box<dyn Estimator>),
-            None => Ok(base),
-        })
+    pub fn estimator(
+        &self,
+        registry: &Registry,
+        seed: u64,
+    ) -> Result<Box<dyn Estimator>, WorkflowError> {
+        self.base_estimator(registry, seed)
+            .and_then(|base| match self.calibration {
+                Some(p) => Ok(Box::new(CalibratedEstimator::new(p, base)?) as Box<dyn Estimator>),
+                None => Ok(base),
+            })
     }
 
     /// The estimator without calibration (for the before/after comparison).
     ///
     /// # Errors
     /// [`WorkflowError::Model`] when the model does not build.
-    pub fn base_estimator(&self, registry: &Registry, seed: u64) -> Result<Box<dyn Estimator>, WorkflowError> {
+    pub fn base_estimator(
+        &self,
+        registry: &Registry,
+        seed: u64,
+    ) -> Result<Box<dyn Estimator>, WorkflowError> {
         let params = model_params(&self.algorithm, &self.params, seed);
         registry
             .build(&self.algorithm, self.task, &params)
@@ -82,7 +95,10 @@ pub fn model_params(algorithm: &str, params: &ParamMap, seed: u64) -> ParamMap {
 ///
 /// # Errors
 /// As [`ChosenConfig::new`].
-pub fn calibration_params(c: &CalibrationSpec, seed: u64) -> Result<CalibratedClassifierParams, WorkflowError> {
+pub fn calibration_params(
+    c: &CalibrationSpec,
+    seed: u64,
+) -> Result<CalibratedClassifierParams, WorkflowError> {
     let p = CalibratedClassifierParams::from_spec(c, Some(seed))?;
     if p.cv == Cv::Prefit {
         return Err(WorkflowError::invalid(

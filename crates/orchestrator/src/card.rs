@@ -25,7 +25,9 @@ pub fn run_meta(spec: &ValidWorkflow, run: &TrainedRun, run_id: &str) -> RunMeta
     RunMeta {
         run_id: run_id.to_string(),
         started_utc: chrono::DateTime::from_timestamp_millis(run.started_ms)
-            .map_or_else(utc_now, |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            .map_or_else(utc_now, |t| {
+                t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            }),
         ended_utc: utc_now(),
         config_hash: config_hash(&config),
         config,
@@ -82,12 +84,19 @@ fn metric_rows(run: &TrainedRun) -> Vec<MetricRow> {
             .and_then(|r| r.score(m))
             .map(|s| s.mean)
     };
-    let linear = if run.task().is_classification() { "baseline_logistic" } else { "baseline_ridge" };
+    let linear = if run.task().is_classification() {
+        "baseline_logistic"
+    } else {
+        "baseline_ridge"
+    };
     run.metrics
         .iter()
         .map(|&m| MetricRow {
             metric: m.name().to_string(),
-            cv: run.tuned.score(m).map(|s| MeanStd { mean: s.mean, std: s.std }),
+            cv: run.tuned.score(m).map(|s| MeanStd {
+                mean: s.mean,
+                std: s.std,
+            }),
             holdout: run.evaluation.metrics.get(m.name()).map(|ci| Estimate {
                 value: ci.estimate,
                 ci_low: ci.low,
@@ -100,7 +109,8 @@ fn metric_rows(run: &TrainedRun) -> Vec<MetricRow> {
 }
 
 fn per_class(run: &TrainedRun) -> Vec<ClassMetrics> {
-    let (TargetData::Classes { codes, n_classes }, Some(classes)) = (&run.split.y_holdout, &run.split.classes)
+    let (TargetData::Classes { codes, n_classes }, Some(classes)) =
+        (&run.split.y_holdout, &run.split.classes)
     else {
         return Vec::new();
     };
@@ -147,17 +157,19 @@ pub fn model_card(spec: &ValidWorkflow, run: &TrainedRun, run_id: &str, command:
         }
         _ => None,
     };
-    let calibration = crate::plots::calibration_json(spec, run).ok().and_then(|v| {
-        let r = v.get("reliability")?;
-        let f = |k: &str| r.get(k).and_then(serde_json::Value::as_f64);
-        Some(CalibrationFacts {
-            method: v.get("method")?.as_str()?.to_string(),
-            brier_before: f("brier_before")?,
-            brier_after: f("brier_after")?,
-            ece_before: f("ece_before")?,
-            ece_after: f("ece_after")?,
-        })
-    });
+    let calibration = crate::plots::calibration_json(spec, run)
+        .ok()
+        .and_then(|v| {
+            let r = v.get("reliability")?;
+            let f = |k: &str| r.get(k).and_then(serde_json::Value::as_f64);
+            Some(CalibrationFacts {
+                method: v.get("method")?.as_str()?.to_string(),
+                brier_before: f("brier_before")?,
+                brier_after: f("brier_after")?,
+                ece_before: f("ece_before")?,
+                ece_after: f("ece_after")?,
+            })
+        });
     let threshold = (task == Task::Binary).then(|| match &run.threshold {
         Some(t) => {
             let c = &t.choice.confusion;
@@ -165,7 +177,10 @@ pub fn model_card(spec: &ValidWorkflow, run: &TrainedRun, run_id: &str, command:
             ThresholdFacts {
                 value: t.choice.threshold,
                 strategy: t.strategy.clone(),
-                rationale: format!("{} (chosen on out-of-fold predictions of the training rows)", t.choice.rationale),
+                rationale: format!(
+                    "{} (chosen on out-of-fold predictions of the training rows)",
+                    t.choice.rationale
+                ),
                 precision: Some(t.choice.precision),
                 recall: Some(t.choice.recall),
                 positive_rate: Some((c.tp + c.fp) as f64 / n),
@@ -195,7 +210,13 @@ pub fn model_card(spec: &ValidWorkflow, run: &TrainedRun, run_id: &str, command:
         })
         .collect();
     let better = run.primary().is_none_or(|m| m.greater_is_better());
-    weak.sort_by(|a, b| if better { a.metric.total_cmp(&b.metric) } else { b.metric.total_cmp(&a.metric) });
+    weak.sort_by(|a, b| {
+        if better {
+            a.metric.total_cmp(&b.metric)
+        } else {
+            b.metric.total_cmp(&a.metric)
+        }
+    });
     weak.truncate(5);
     let (names, values) = crate::plots::importances(run).unwrap_or_default();
     let mut ranked: Vec<(String, f64)> = names.into_iter().zip(values).collect();

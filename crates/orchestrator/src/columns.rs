@@ -67,13 +67,17 @@ pub fn time_keys(df: &DataFrame, name: &str) -> Result<Vec<TimeKey>, WorkflowErr
             .iter()
             .map(|v| v.map(TimeKey::Number))
             .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| WorkflowError::invalid(format!("data.time_column `{name}`"), "has missing values"))?
+            .ok_or_else(|| {
+                WorkflowError::invalid(format!("data.time_column `{name}`"), "has missing values")
+            })?
     } else {
         text_values(df, name)?
             .into_iter()
             .map(|v| v.map(TimeKey::Text))
             .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| WorkflowError::invalid(format!("data.time_column `{name}`"), "has missing values"))?
+            .ok_or_else(|| {
+                WorkflowError::invalid(format!("data.time_column `{name}`"), "has missing values")
+            })?
     };
     Ok(keys)
 }

@@ -33,11 +33,17 @@ pub fn run_baselines(
     folds: &[Fold],
     metrics: &[Metric],
 ) -> Result<Leaderboard, WorkflowError> {
-    compare_models(registry, &baseline_candidates(data.task()), data, folds, metrics)
-        .map_err(|source| WorkflowError::Tuning {
-            step: "baselines",
-            source,
-        })
+    compare_models(
+        registry,
+        &baseline_candidates(data.task()),
+        data,
+        folds,
+        metrics,
+    )
+    .map_err(|source| WorkflowError::Tuning {
+        step: "baselines",
+        source,
+    })
 }
 
 /// Cross-validates the configured candidates on the same `folds` and ranks
@@ -80,7 +86,10 @@ pub fn seeded_params(algorithm: &str, params: &ParamMap, seed: u64) -> ParamMap 
     let mut p = params.clone();
     let takes_seed = mlw_specs::algorithm(algorithm).is_some_and(|a| a.param("seed").is_some());
     if takes_seed && !p.contains_key("seed") {
-        p.insert("seed".into(), ParamValue::Int((seed & i64::MAX as u64) as i64));
+        p.insert(
+            "seed".into(),
+            ParamValue::Int((seed & i64::MAX as u64) as i64),
+        );
     }
     p
 }

@@ -116,7 +116,8 @@ impl WorkflowError {
             ),
             WorkflowError::Tracking(e) => matches!(
                 e,
-                mlw_tracking::TrackingError::Invalid { .. } | mlw_tracking::TrackingError::Uri { .. }
+                mlw_tracking::TrackingError::Invalid { .. }
+                    | mlw_tracking::TrackingError::Uri { .. }
             ),
             WorkflowError::Eval { .. }
             | WorkflowError::Preprocess { .. }
@@ -167,6 +168,12 @@ mod tests {
             source: mlw_eval::EvalError::EmptyInput { what: "y" },
         };
         assert!(e.is_user_error());
-        assert!(matches!(e, WorkflowError::Split { step: "holdout split", .. }));
+        assert!(matches!(
+            e,
+            WorkflowError::Split {
+                step: "holdout split",
+                ..
+            }
+        ));
     }
 }

@@ -76,15 +76,26 @@ pub fn predict_holdout(
                 .predict(holdout)
                 .map_err(model_err)?
                 .iter()
-                .map(|&c| if c.is_finite() && c >= 0.0 { c as usize } else { usize::MAX })
+                .map(|&c| {
+                    if c.is_finite() && c >= 0.0 {
+                        c as usize
+                    } else {
+                        usize::MAX
+                    }
+                })
                 .collect();
             let y_pred: Vec<usize> = match (task, threshold) {
-                (Task::Binary, Some(t)) => proba.column(1).iter().map(|&p| usize::from(p >= t)).collect(),
+                (Task::Binary, Some(t)) => proba
+                    .column(1)
+                    .iter()
+                    .map(|&p| usize::from(p >= t))
+                    .collect(),
                 _ => argmax.clone(),
             };
             let predicted = y_pred.iter().map(|&c| c as f64).collect();
             let predictions =
-                Predictions::classification(codes.clone(), y_pred, Some(proba.clone())).map_err(eval_err)?;
+                Predictions::classification(codes.clone(), y_pred, Some(proba.clone()))
+                    .map_err(eval_err)?;
             Ok(HoldoutPredictions {
                 predictions,
                 proba: Some(proba),
@@ -133,7 +144,8 @@ pub fn evaluate_holdout(
     }
     let mut slices = BTreeMap::new();
     for (column, keys) in slice_keys {
-        let reports = metrics_by_slice(keys, &preds.predictions, slice_metrics).map_err(err("slice metrics"))?;
+        let reports = metrics_by_slice(keys, &preds.predictions, slice_metrics)
+            .map_err(err("slice metrics"))?;
         slices.insert(column.clone(), reports);
     }
     let worst = worst_rows(&preds.predictions, WORST_ROWS).map_err(err("worst rows"))?;

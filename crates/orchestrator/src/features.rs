@@ -176,8 +176,17 @@ mod tests {
         assert_eq!(names, ["num", "num1", "cat"]);
         assert!(matches!(
             &p.groups[2],
-            GroupParams::Categorical { min_frequency: Some(MinFrequency::Count(3)), .. }
+            GroupParams::Categorical {
+                min_frequency: Some(MinFrequency::Count(3)),
+                ..
+            }
         ));
-        assert!(matches!(&p.groups[1], GroupParams::Numeric { scaler: Scaler::Robust, .. }));
+        assert!(matches!(
+            &p.groups[1],
+            GroupParams::Numeric {
+                scaler: Scaler::Robust,
+                ..
+            }
+        ));
     }
 }

@@ -15,12 +15,18 @@
 //! mlw_data::write_demo_db(&db, 42)?;
 //! let spec = mlw_specs::load_spec_str(&format!(
 //!     "[data]\nsource = \"sqlite:{}\"\ntable = \"classification_data\"\ntarget = \"target\"\n\
+//!      [features]\nremainder = \"passthrough\"\n\
 //!      [[models]]\nname = \"lr\"\nalgorithm = \"logistic_regression\"\n",
 //!     db.display()
 //! ))?;
 //! let loaded = load_data(&spec)?;
 //! assert_eq!(loaded.qa.n_rows, 1000);
 //! assert_eq!(loaded.qa.features.len(), 20);
+//!
+//! // Steps 1–9 (everything that fits and scores), no tracking:
+//! let run = mlw_orchestrator::train(&spec, &mlw_orchestrator::NoProgress)?;
+//! assert_eq!(run.split.n_holdout(), 200);
+//! assert!(run.evaluation.metrics["roc_auc"].estimate > 0.8);
 //! # std::fs::remove_dir_all(&dir)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

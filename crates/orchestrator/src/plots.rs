@@ -7,7 +7,9 @@ use crate::report::{
     importance_svg, pr_svg, predicted_vs_actual_svg, residuals_svg, roc_svg,
 };
 use crate::workflow::TrainedRun;
-use mlw_eval::{BinStrategy, Metric, Predictions, calibration_curve, precision_recall_curve, roc_curve};
+use mlw_eval::{
+    BinStrategy, Metric, Predictions, calibration_curve, precision_recall_curve, roc_curve,
+};
 use mlw_specs::{Task, ValidWorkflow};
 use mlw_tuning::TargetData;
 use ndarray::Array2;
@@ -30,7 +32,11 @@ fn one_vs_rest(run: &TrainedRun) -> Vec<(String, Vec<usize>, Vec<f64>)> {
     else {
         return Vec::new();
     };
-    let which: Vec<usize> = if classes.len() == 2 { vec![1] } else { (0..classes.len()).collect() };
+    let which: Vec<usize> = if classes.len() == 2 {
+        vec![1]
+    } else {
+        (0..classes.len()).collect()
+    };
     which
         .into_iter()
         .filter_map(|j| {
@@ -43,7 +49,8 @@ fn one_vs_rest(run: &TrainedRun) -> Vec<(String, Vec<usize>, Vec<f64>)> {
 
 /// The reliability bins of probabilities `p` for 0/1 labels `y`.
 fn bins(y: &[usize], p: &[f64]) -> Result<Vec<ReliabilityBin>, WorkflowError> {
-    let c = calibration_curve(y, p, CALIBRATION_BINS, BinStrategy::Uniform).map_err(eval_err("calibration curve"))?;
+    let c = calibration_curve(y, p, CALIBRATION_BINS, BinStrategy::Uniform)
+        .map_err(eval_err("calibration curve"))?;
     Ok(c.prob_pred
         .iter()
         .zip(&c.prob_true)
@@ -72,16 +79,28 @@ pub fn write_plots(dir: &ArtifactDir, run: &TrainedRun) -> Result<(), WorkflowEr
             for (label, y, p) in one_vs_rest(run) {
                 if let Ok(c) = roc_curve(&y, &p) {
                     let auc = mlw_eval::metrics::probabilistic::roc_auc(&y, &p).ok();
-                    roc.push(Curve { label: label.clone(), points: c.fpr.into_iter().zip(c.tpr).collect(), auc });
+                    roc.push(Curve {
+                        label: label.clone(),
+                        points: c.fpr.into_iter().zip(c.tpr).collect(),
+                        auc,
+                    });
                 }
                 if let Ok(c) = precision_recall_curve(&y, &p) {
                     let ap = mlw_eval::metrics::probabilistic::average_precision(&y, &p).ok();
-                    pr.push(Curve { label: label.clone(), points: c.recall.into_iter().zip(c.precision).collect(), auc: ap });
+                    pr.push(Curve {
+                        label: label.clone(),
+                        points: c.recall.into_iter().zip(c.precision).collect(),
+                        auc: ap,
+                    });
                 }
-                cal.push(CalibrationCurve { label, bins: bins(&y, &p)? });
+                cal.push(CalibrationCurve {
+                    label,
+                    bins: bins(&y, &p)?,
+                });
             }
-            let prevalence = (*n_classes == 2)
-                .then(|| codes.iter().filter(|&&c| c == 1).count() as f64 / codes.len().max(1) as f64);
+            let prevalence = (*n_classes == 2).then(|| {
+                codes.iter().filter(|&&c| c == 1).count() as f64 / codes.len().max(1) as f64
+            });
             dir.write_text(Subdir::Plots, "roc.svg", &roc_svg(&roc))?;
             dir.write_text(Subdir::Plots, "pr.svg", &pr_svg(&pr, prevalence))?;
             dir.write_text(Subdir::Plots, "calibration.svg", &calibration_svg(&cal))?;
@@ -97,7 +116,11 @@ pub fn write_plots(dir: &ArtifactDir, run: &TrainedRun) -> Result<(), WorkflowEr
         }
         TargetData::Real(y) => {
             let residuals: Vec<f64> = y.iter().zip(&h.predicted).map(|(t, p)| t - p).collect();
-            dir.write_text(Subdir::Plots, "residuals.svg", &residuals_svg(&h.predicted, &residuals)?)?;
+            dir.write_text(
+                Subdir::Plots,
+                "residuals.svg",
+                &residuals_svg(&h.predicted, &residuals)?,
+            )?;
             dir.write_text(
                 Subdir::Plots,
                 "predicted_vs_actual.svg",
@@ -106,7 +129,11 @@ pub fn write_plots(dir: &ArtifactDir, run: &TrainedRun) -> Result<(), WorkflowEr
         }
     }
     let (names, values) = importances(run)?;
-    dir.write_text(Subdir::Plots, "importance.svg", &importance_svg(&names, &values, TOP_FEATURES)?)?;
+    dir.write_text(
+        Subdir::Plots,
+        "importance.svg",
+        &importance_svg(&names, &values, TOP_FEATURES)?,
+    )?;
     Ok(())
 }
 
@@ -131,16 +158,26 @@ pub fn importances(run: &TrainedRun) -> Result<(Vec<String>, Vec<f64>), Workflow
         return Ok((names, v.to_vec()));
     }
     let holdout = crate::columns::select(&run.split.holdout, &run.plan.input_columns)?;
-    let x = p.transform(&holdout).map_err(|e| WorkflowError::model("importance", "pipeline", e))?;
+    let x = p
+        .transform(&holdout)
+        .map_err(|e| WorkflowError::model("importance", "pipeline", e))?;
     let metric = run.primary().unwrap_or(Metric::Accuracy);
     let score = |x: &Array2<f64>| -> Option<f64> {
         let preds = match &run.split.y_holdout {
             TargetData::Classes { codes, .. } => {
                 let proba = p.model.predict_proba(x.view()).ok()?;
-                let pred = p.model.predict(x.view()).ok()?.iter().map(|&c| c as usize).collect();
+                let pred = p
+                    .model
+                    .predict(x.view())
+                    .ok()?
+                    .iter()
+                    .map(|&c| c as usize)
+                    .collect();
                 Predictions::classification(codes.clone(), pred, Some(proba)).ok()?
             }
-            TargetData::Real(y) => Predictions::regression(y.clone(), p.model.predict(x.view()).ok()?.to_vec()).ok()?,
+            TargetData::Real(y) => {
+                Predictions::regression(y.clone(), p.model.predict(x.view()).ok()?.to_vec()).ok()?
+            }
         };
         metric.score(&preds).ok()
     };
@@ -154,7 +191,11 @@ pub fn importances(run: &TrainedRun) -> Result<(Vec<String>, Vec<f64>), Workflow
             *v = col.get((i + n / 2) % n.max(1)).copied().unwrap_or(f64::NAN);
         }
         let drop = score(&xp).map_or(0.0, |s| {
-            if metric.greater_is_better() { base - s } else { s - base }
+            if metric.greater_is_better() {
+                base - s
+            } else {
+                s - base
+            }
         });
         values.push(if drop.is_finite() { drop.max(0.0) } else { 0.0 });
     }
@@ -168,10 +209,13 @@ pub fn importances(run: &TrainedRun) -> Result<(Vec<String>, Vec<f64>), Workflow
 /// # Errors
 /// [`WorkflowError::Calibration`] / [`WorkflowError::Model`].
 pub fn calibration_json(spec: &ValidWorkflow, run: &TrainedRun) -> Result<Value, WorkflowError> {
-    let (Some(params), Some(base)) = (&run.chosen.calibration, &run.final_model.uncalibrated) else {
+    let (Some(params), Some(base)) = (&run.chosen.calibration, &run.final_model.uncalibrated)
+    else {
         return Ok(json!({"calibrated": false}));
     };
-    let (TargetData::Classes { codes, .. }, Some(after)) = (&run.split.y_holdout, &run.holdout.proba) else {
+    let (TargetData::Classes { codes, .. }, Some(after)) =
+        (&run.split.y_holdout, &run.holdout.proba)
+    else {
         return Ok(json!({"calibrated": false}));
     };
     let holdout = crate::columns::select(&run.split.holdout, &run.plan.input_columns)?;

@@ -22,7 +22,10 @@ pub fn cv_metrics(spec: &ValidWorkflow, task: Task) -> Result<Vec<Metric>, Workf
             v.extend(t.scoring.iter().cloned());
             v
         }
-        _ => default_cv_metrics(task).iter().map(|s| s.to_string()).collect(),
+        _ => default_cv_metrics(task)
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
     };
     let mut seen = std::collections::HashSet::new();
     names.retain(|n| seen.insert(n.clone()));

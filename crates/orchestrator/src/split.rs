@@ -51,7 +51,9 @@ fn select_target(y: &TargetData, idx: &[usize]) -> TargetData {
             codes: idx.iter().filter_map(|&i| codes.get(i).copied()).collect(),
             n_classes: *n_classes,
         },
-        TargetData::Real(v) => TargetData::Real(idx.iter().filter_map(|&i| v.get(i).copied()).collect()),
+        TargetData::Real(v) => {
+            TargetData::Real(idx.iter().filter_map(|&i| v.get(i).copied()).collect())
+        }
     }
 }
 
@@ -71,11 +73,13 @@ pub fn codes(y: &TargetData) -> &[usize] {
 /// column is not configured; [`WorkflowError::Split`] when the splitter
 /// refuses (too few rows or groups, a class with one row);
 /// [`WorkflowError::Data`] for a target that cannot be read.
-pub fn split_holdout(spec: &ValidWorkflow, loaded: &LoadedData) -> Result<SplitData, WorkflowError> {
-    let task = loaded
-        .qa
-        .task
-        .ok_or_else(|| WorkflowError::invalid("data.task", "could not be inferred from the target"))?;
+pub fn split_holdout(
+    spec: &ValidWorkflow,
+    loaded: &LoadedData,
+) -> Result<SplitData, WorkflowError> {
+    let task = loaded.qa.task.ok_or_else(|| {
+        WorkflowError::invalid("data.task", "could not be inferred from the target")
+    })?;
     let frame = &loaded.frame;
     let (y, classes) = match mlw_data::target_values(frame, &spec.data.target, task)? {
         TargetValues::Classes(c) => (
@@ -95,7 +99,9 @@ pub fn split_holdout(spec: &ValidWorkflow, loaded: &LoadedData) -> Result<SplitD
         source,
     };
     let fold: Fold = match strategy {
-        SplitStrategy::Random => split::holdout_random(frame.height(), fraction, s.seed).map_err(err)?,
+        SplitStrategy::Random => {
+            split::holdout_random(frame.height(), fraction, s.seed).map_err(err)?
+        }
         SplitStrategy::Stratified => {
             if !task.is_classification() {
                 return Err(WorkflowError::invalid(
@@ -106,11 +112,15 @@ pub fn split_holdout(spec: &ValidWorkflow, loaded: &LoadedData) -> Result<SplitD
             split::holdout_stratified(codes(&y), fraction, s.seed).map_err(err)?
         }
         SplitStrategy::Group => {
-            let groups = columns::keys(frame, required(&spec.data.group_column, "data.group_column")?)?;
+            let groups = columns::keys(
+                frame,
+                required(&spec.data.group_column, "data.group_column")?,
+            )?;
             split::holdout_group(&groups, fraction, s.seed).map_err(err)?
         }
         SplitStrategy::Time => {
-            let times = columns::time_keys(frame, required(&spec.data.time_column, "data.time_column")?)?;
+            let times =
+                columns::time_keys(frame, required(&spec.data.time_column, "data.time_column")?)?;
             let gap = usize::try_from(s.gap).unwrap_or(usize::MAX);
             split::holdout_time(&times, fraction, gap).map_err(err)?
         }
@@ -151,7 +161,10 @@ pub fn cv_folds(spec: &ValidWorkflow, data: &SplitData) -> Result<Vec<Fold>, Wor
         source,
     };
     let groups = || -> Result<Vec<String>, WorkflowError> {
-        columns::keys(&data.train, required(&spec.data.group_column, "data.group_column")?)
+        columns::keys(
+            &data.train,
+            required(&spec.data.group_column, "data.group_column")?,
+        )
     };
     let folds = match s.cv_strategy_for(Some(data.task)) {
         CvStrategy::Kfold => split::kfold(data.n_train(), k, Some(s.seed)).map_err(err)?,
@@ -166,11 +179,14 @@ pub fn cv_folds(spec: &ValidWorkflow, data: &SplitData) -> Result<Vec<Fold>, Wor
         }
         CvStrategy::Group => split::group_kfold(&groups()?, k).map_err(err)?,
         CvStrategy::StratifiedGroup => {
-            split::stratified_group_kfold(codes(&data.y_train), &groups()?, k, Some(s.seed)).map_err(err)?
+            split::stratified_group_kfold(codes(&data.y_train), &groups()?, k, Some(s.seed))
+                .map_err(err)?
         }
         CvStrategy::TimeSeries => {
-            let times: Vec<TimeKey> =
-                columns::time_keys(&data.train, required(&spec.data.time_column, "data.time_column")?)?;
+            let times: Vec<TimeKey> = columns::time_keys(
+                &data.train,
+                required(&spec.data.time_column, "data.time_column")?,
+            )?;
             let gap = usize::try_from(s.gap).unwrap_or(usize::MAX);
             split::time_series_split(&times, k, gap, None).map_err(err)?
         }

@@ -113,7 +113,9 @@ impl RunSummary {
                 .collect(),
             chosen_model: run.chosen.name.clone(),
             algorithm: run.chosen.algorithm.clone(),
-            cv: primary.and_then(|m| run.tuned.score(m)).map(|s| (s.mean, s.std)),
+            cv: primary
+                .and_then(|m| run.tuned.score(m))
+                .map(|s| (s.mean, s.std)),
             holdout: run
                 .evaluation
                 .metrics
@@ -136,7 +138,9 @@ impl RunSummary {
             }),
             registered: tracked.registered.clone(),
             mlflow_ui: match store {
-                Some(dir) => format!("MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri {dir}"),
+                Some(dir) => {
+                    format!("MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri {dir}")
+                }
                 None => format!("open {}", tracked.tracking_uri),
             },
             timings: run
@@ -150,9 +154,17 @@ impl RunSummary {
     /// The summary as a few lines of text.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "leaderboard ({}, mean ± std over folds):", self.primary_metric);
+        let _ = writeln!(
+            s,
+            "leaderboard ({}, mean ± std over folds):",
+            self.primary_metric
+        );
         for r in &self.leaderboard_top {
-            let _ = writeln!(s, "  {}. {:<16} {:<24} {:.4} ± {:.4}", r.rank, r.name, r.algorithm, r.mean, r.std);
+            let _ = writeln!(
+                s,
+                "  {}. {:<16} {:<24} {:.4} ± {:.4}",
+                r.rank, r.name, r.algorithm, r.mean, r.std
+            );
         }
         let _ = write!(s, "chosen: {} ({})", self.chosen_model, self.algorithm);
         if let Some((m, sd)) = self.cv {
@@ -161,10 +173,18 @@ impl RunSummary {
         s.push('\n');
         let _ = writeln!(s, "holdout (95% bootstrap CI):");
         for (k, v) in &self.holdout {
-            let _ = writeln!(s, "  {k:<20} {:.4}  [{:.4}, {:.4}]", v.estimate, v.low, v.high);
+            let _ = writeln!(
+                s,
+                "  {k:<20} {:.4}  [{:.4}, {:.4}]",
+                v.estimate, v.low, v.high
+            );
         }
         if let Some(t) = &self.threshold {
-            let _ = writeln!(s, "threshold: {:.4} ({}): {}", t.value, t.strategy, t.rationale);
+            let _ = writeln!(
+                s,
+                "threshold: {:.4} ({}): {}",
+                t.value, t.strategy, t.rationale
+            );
         }
         let _ = writeln!(s, "run: {}", self.run_id);
         let _ = writeln!(s, "artifacts: {}", self.run_dir.display());
@@ -174,7 +194,9 @@ impl RunSummary {
                 "registered: {} version {}{}",
                 r.name,
                 r.version,
-                r.alias.as_ref().map_or_else(String::new, |a| format!(" (@{a})"))
+                r.alias
+                    .as_ref()
+                    .map_or_else(String::new, |a| format!(" (@{a})"))
             );
         }
         let _ = writeln!(s, "view: {}", self.mlflow_ui);

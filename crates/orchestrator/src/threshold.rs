@@ -42,7 +42,10 @@ pub fn out_of_fold_proba(
     let n_classes = match data.target() {
         TargetData::Classes { n_classes, .. } => *n_classes,
         TargetData::Real(_) => {
-            return Err(WorkflowError::invalid("threshold", "needs a classification target"));
+            return Err(WorkflowError::invalid(
+                "threshold",
+                "needs a classification target",
+            ));
         }
     };
     let per_fold: Vec<Result<Array2<f64>, WorkflowError>> = folds
@@ -61,7 +64,9 @@ pub fn out_of_fold_proba(
                     codes: ndarray::ArrayView1::from(codes.as_slice()),
                     n_classes: *n_classes,
                 },
-                TargetData::Real(v) => mlw_models::Target::Real(ndarray::ArrayView1::from(v.as_slice())),
+                TargetData::Real(v) => {
+                    mlw_models::Target::Real(ndarray::ArrayView1::from(v.as_slice()))
+                }
             };
             let model = est
                 .fit(&TrainSet::new(m.x_train.view(), y))
@@ -96,17 +101,21 @@ pub fn out_of_fold_proba(
 pub fn strategy(spec: &ThresholdSpec) -> Result<ThresholdStrategy, WorkflowError> {
     use mlw_specs::ThresholdStrategy as S;
     let need = |v: Option<f64>, key: &str| {
-        v.ok_or_else(|| WorkflowError::invalid(format!("threshold.{key}"), "is required by the strategy"))
+        v.ok_or_else(|| {
+            WorkflowError::invalid(format!("threshold.{key}"), "is required by the strategy")
+        })
     };
     Ok(match spec.strategy {
         S::Fixed => ThresholdStrategy::Fixed(need(spec.value, "value")?),
         S::MaxF1 => ThresholdStrategy::MaxF1,
-        S::MinPrecision => ThresholdStrategy::MinPrecision(need(spec.min_precision, "min_precision")?),
+        S::MinPrecision => {
+            ThresholdStrategy::MinPrecision(need(spec.min_precision, "min_precision")?)
+        }
         S::MinRecall => ThresholdStrategy::MinRecall(need(spec.min_recall, "min_recall")?),
         S::MinCost => {
-            let c = spec
-                .cost
-                .ok_or_else(|| WorkflowError::invalid("threshold.cost", "is required by min_cost"))?;
+            let c = spec.cost.ok_or_else(|| {
+                WorkflowError::invalid("threshold.cost", "is required by min_cost")
+            })?;
             ThresholdStrategy::MinCost {
                 fp: c.fp,
                 fn_: c.fn_,
@@ -147,7 +156,11 @@ pub fn decide_threshold(
     if oof.proba.ncols() != 2 {
         return Err(WorkflowError::invalid(
             "threshold.strategy",
-            format!("`{}` needs a binary target ({} classes found)", t.strategy, oof.proba.ncols()),
+            format!(
+                "`{}` needs a binary target ({} classes found)",
+                t.strategy,
+                oof.proba.ncols()
+            ),
         ));
     }
     let mut y = Vec::with_capacity(y_train.len());
@@ -158,10 +171,11 @@ pub fn decide_threshold(
             scores.push(row[1]);
         }
     }
-    let choice = choose_threshold(&y, &scores, strategy(&t)?).map_err(|source| WorkflowError::Eval {
-        step: "threshold",
-        source,
-    })?;
+    let choice =
+        choose_threshold(&y, &scores, strategy(&t)?).map_err(|source| WorkflowError::Eval {
+            step: "threshold",
+            source,
+        })?;
     Ok(ThresholdDecision {
         strategy: t.strategy.to_string(),
         choice,

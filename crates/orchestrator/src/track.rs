@@ -59,14 +59,38 @@ pub fn params(spec: &ValidWorkflow, run: &TrainedRun) -> Vec<(String, String)> {
         ("data.sha256".into(), run.loaded.fingerprint.sha256.clone()),
         ("data.n_rows".into(), run.loaded.qa.n_rows.to_string()),
         ("split.strategy".into(), run.split.strategy.as_str().into()),
-        ("split.holdout_fraction".into(), spec.split.holdout_fraction.to_string()),
+        (
+            "split.holdout_fraction".into(),
+            spec.split.holdout_fraction.to_string(),
+        ),
         ("split.cv_folds".into(), spec.split.cv_folds.to_string()),
-        ("split.cv_strategy".into(), spec.split.cv_strategy_for(Some(run.task())).as_str().into()),
+        (
+            "split.cv_strategy".into(),
+            spec.split.cv_strategy_for(Some(run.task())).as_str().into(),
+        ),
         ("split.seed".into(), spec.split.seed.to_string()),
         ("split.train_rows".into(), run.split.n_train().to_string()),
-        ("split.holdout_rows".into(), run.split.n_holdout().to_string()),
-        ("features.n_inputs".into(), run.final_model.pipeline.transformer.input_columns().len().to_string()),
-        ("features.n_outputs".into(), run.final_model.pipeline.transformer.n_features_out().to_string()),
+        (
+            "split.holdout_rows".into(),
+            run.split.n_holdout().to_string(),
+        ),
+        (
+            "features.n_inputs".into(),
+            run.final_model
+                .pipeline
+                .transformer
+                .input_columns()
+                .len()
+                .to_string(),
+        ),
+        (
+            "features.n_outputs".into(),
+            run.final_model
+                .pipeline
+                .transformer
+                .n_features_out()
+                .to_string(),
+        ),
     ];
     if let Some(t) = &spec.data.table {
         p.push(("data.table".into(), t.clone()));
@@ -75,7 +99,10 @@ pub fn params(spec: &ValidWorkflow, run: &TrainedRun) -> Vec<(String, String)> {
         p.push((format!("model.{k}"), value(v)));
     }
     if let Some(t) = &spec.tuning {
-        p.push(("tuning.method".into(), format!("{:?}", t.method).to_lowercase()));
+        p.push((
+            "tuning.method".into(),
+            format!("{:?}", t.method).to_lowercase(),
+        ));
         p.push(("tuning.model".into(), run.tuned.name.clone()));
         if let Some(m) = run.primary() {
             p.push(("tuning.refit".into(), m.name().into()));
@@ -85,7 +112,10 @@ pub fn params(spec: &ValidWorkflow, run: &TrainedRun) -> Vec<(String, String)> {
         }
     }
     if let Some(c) = &run.chosen.calibration {
-        p.push(("calibration.method".into(), format!("{:?}", c.method).to_lowercase()));
+        p.push((
+            "calibration.method".into(),
+            format!("{:?}", c.method).to_lowercase(),
+        ));
         p.push(("calibration.ensemble".into(), c.ensemble.to_string()));
         if let mlw_calibration::Cv::Folds(k) = c.cv {
             p.push(("calibration.cv".into(), k.to_string()));
@@ -118,7 +148,11 @@ pub fn metrics(run: &TrainedRun, ts: i64) -> Vec<Metric> {
     }
     for r in &run.baselines.rows {
         for s in &r.scores {
-            out.push(point(format!("{}_cv_{}_mean", r.name, s.metric.name()), s.mean, 0));
+            out.push(point(
+                format!("{}_cv_{}_mean", r.name, s.metric.name()),
+                s.mean,
+                0,
+            ));
         }
     }
     for (k, v) in holdout_flat(run) {
@@ -161,7 +195,12 @@ pub fn tags(spec: &ValidWorkflow, opts: &TrackOptions) -> Vec<(String, String)> 
     {
         t.push(("mlflow.source.git.commit".into(), c));
     }
-    t.extend(spec.tracking.tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+    t.extend(
+        spec.tracking
+            .tags
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone())),
+    );
     t
 }
 
@@ -245,7 +284,13 @@ fn log_everything(
     for file in ["run_meta.json", "model_card.md"] {
         tracker.log_artifact(run_id, &written.dir.join(file), "")?;
     }
-    tracker.log_model(run_id, &written.model_dir, "model", &written.flavor, Some(&written.signature))?;
+    tracker.log_model(
+        run_id,
+        &written.model_dir,
+        "model",
+        &written.flavor,
+        Some(&written.signature),
+    )?;
     let Some(name) = &spec.tracking.registered_model else {
         return Ok(None);
     };

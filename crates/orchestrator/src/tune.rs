@@ -46,13 +46,13 @@ pub fn candidate_to_tune<'a>(
 ) -> Result<&'a ModelSpec, WorkflowError> {
     let name = match spec.tuning.as_ref().and_then(|t| t.model.as_deref()) {
         Some(n) => n.to_string(),
-        None => board
-            .best()
-            .map(|r| r.name.clone())
-            .ok_or_else(|| WorkflowError::invalid("models", "no candidate completed cross-validation"))?,
+        None => board.best().map(|r| r.name.clone()).ok_or_else(|| {
+            WorkflowError::invalid("models", "no candidate completed cross-validation")
+        })?,
     };
-    spec.model(&name)
-        .ok_or_else(|| WorkflowError::invalid("tuning.model", format!("no candidate is named `{name}`")))
+    spec.model(&name).ok_or_else(|| {
+        WorkflowError::invalid("tuning.model", format!("no candidate is named `{name}`"))
+    })
 }
 
 /// Tunes the chosen candidate (`[tuning]`), or keeps the leaderboard's best
@@ -81,7 +81,9 @@ pub fn tune(
             .rows
             .iter()
             .find(|r| r.name == candidate.name)
-            .ok_or_else(|| WorkflowError::invalid("models", "the best candidate is not on the leaderboard"))?;
+            .ok_or_else(|| {
+                WorkflowError::invalid("models", "the best candidate is not on the leaderboard")
+            })?;
         return Ok(TunedModel {
             name: candidate.name.clone(),
             algorithm: candidate.algorithm.clone(),
@@ -103,8 +105,16 @@ pub fn tune(
         config.refit = *first;
     }
     let mut source = make_source(&config).map_err(err)?;
-    let result = run_search_with(registry, candidate, data, folds, &config, source.as_mut(), sink)
-        .map_err(err)?;
+    let result = run_search_with(
+        registry,
+        candidate,
+        data,
+        folds,
+        &config,
+        source.as_mut(),
+        sink,
+    )
+    .map_err(err)?;
     let best = result
         .best()
         .ok_or_else(|| WorkflowError::invalid("tuning", "the search has no best trial"))?;
@@ -116,7 +126,11 @@ pub fn tune(
         cv: best.scores.clone(),
         reason: format!(
             "{} candidate, tuned by {} search over {} trials (best mean CV {} {:.4})",
-            if named { "the configured" } else { "the best compared" },
+            if named {
+                "the configured"
+            } else {
+                "the best compared"
+            },
             method_name(tuning.method),
             result.trials.len(),
             config.refit,

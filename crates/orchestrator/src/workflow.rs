@@ -201,7 +201,15 @@ pub fn train(spec: &ValidWorkflow, progress: &dyn Progress) -> Result<TrainedRun
         })
     });
     let tuned = t.run(Step::Tune, total, || {
-        tune(&registry, spec, &leaderboard, &data, &folds, &metrics, &mut ProgressSink(progress))
+        tune(
+            &registry,
+            spec,
+            &leaderboard,
+            &data,
+            &folds,
+            &metrics,
+            &mut ProgressSink(progress),
+        )
     })?;
     let chosen = ChosenConfig::new(spec, &tuned, task)?;
     let threshold = t.run(Step::Threshold, None, || {
@@ -233,7 +241,13 @@ pub fn train(spec: &ValidWorkflow, progress: &dyn Progress) -> Result<TrainedRun
         _ => None,
     };
     let (holdout, evaluation) = t.run(Step::Evaluate, None, || {
-        let preds = predict_holdout(&final_model.pipeline, &holdout_x, &split.y_holdout, task, cut)?;
+        let preds = predict_holdout(
+            &final_model.pipeline,
+            &holdout_x,
+            &split.y_holdout,
+            task,
+            cut,
+        )?;
         let slice_keys = plan
             .categorical
             .iter()
@@ -276,7 +290,10 @@ pub fn train(spec: &ValidWorkflow, progress: &dyn Progress) -> Result<TrainedRun
 /// # Errors
 /// The first failing step's [`WorkflowError`]; a tracked run that fails
 /// after it started is ended as FAILED.
-pub fn run_workflow(spec: &ValidWorkflow, options: &RunOptions) -> Result<RunSummary, WorkflowError> {
+pub fn run_workflow(
+    spec: &ValidWorkflow,
+    options: &RunOptions,
+) -> Result<RunSummary, WorkflowError> {
     let progress = options.progress.as_ref();
     let mut run = train(spec, progress)?;
     let output_dir = options

@@ -60,9 +60,11 @@ fn json(path: &Path) -> Value {
 }
 
 fn parquet_rows(path: &Path) -> usize {
-    mlw_data::load_table(&mlw_data::TableSource::Parquet { path: path.to_path_buf() })
-        .expect("parquet reads")
-        .height()
+    mlw_data::load_table(&mlw_data::TableSource::Parquet {
+        path: path.to_path_buf(),
+    })
+    .expect("parquet reads")
+    .height()
 }
 
 fn assert_svg(path: &Path) {
@@ -103,14 +105,25 @@ fn binary_workflow_writes_every_artifact_and_is_reproducible() {
     let spec = binary_spec(tmp.path(), &db(tmp.path()));
     let s = run(&spec);
     let dir = &s.run_dir;
-    assert_eq!(dir.file_name().and_then(|n| n.to_str()), Some(s.run_id.as_str()));
+    assert_eq!(
+        dir.file_name().and_then(|n| n.to_str()),
+        Some(s.run_id.as_str())
+    );
 
     // model/ and schema/
-    for f in ["MLmodel", "model.json", "input_schema.json", "checksums.json"] {
+    for f in [
+        "MLmodel",
+        "model.json",
+        "input_schema.json",
+        "checksums.json",
+    ] {
         assert!(dir.join("model").join(f).is_file(), "model/{f}");
     }
     let mlmodel = std::fs::read_to_string(dir.join("model/MLmodel")).expect("MLmodel");
-    assert!(mlmodel.contains("mlw:") && mlmodel.contains("signature:"), "{mlmodel}");
+    assert!(
+        mlmodel.contains("mlw:") && mlmodel.contains("signature:"),
+        "{mlmodel}"
+    );
     let schema = json(&dir.join("schema/input_schema.json"));
     assert_eq!(schema["features"].as_array().map(Vec::len), Some(6));
 
@@ -120,11 +133,20 @@ fn binary_workflow_writes_every_artifact_and_is_reproducible() {
     assert_eq!(cv["n_folds"], 3);
     assert_eq!(cv["baselines"].as_array().map(Vec::len), Some(2));
     assert_eq!(cv["chosen"]["name"], "gbdt");
-    assert_eq!(cv["chosen"]["scores"]["roc_auc"]["folds"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        cv["chosen"]["scores"]["roc_auc"]["folds"]
+            .as_array()
+            .map(Vec::len),
+        Some(3)
+    );
     let holdout = json(&dir.join("metrics/holdout.json"));
     let auc = &holdout["metrics"]["roc_auc"];
     assert_eq!(auc["n_resamples"], 1000);
-    let (lo, est, hi) = (auc["low"].as_f64().unwrap(), auc["estimate"].as_f64().unwrap(), auc["high"].as_f64().unwrap());
+    let (lo, est, hi) = (
+        auc["low"].as_f64().unwrap(),
+        auc["estimate"].as_f64().unwrap(),
+        auc["high"].as_f64().unwrap(),
+    );
     assert!(lo <= est && est <= hi && est > 0.7, "{auc}");
     for m in ["accuracy", "f1", "log_loss", "brier", "pr_auc", "mcc"] {
         assert!(holdout["metrics"][m]["estimate"].is_number(), "holdout {m}");
@@ -133,9 +155,15 @@ fn binary_workflow_writes_every_artifact_and_is_reproducible() {
     let thresholds = json(&dir.join("metrics/thresholds.json"));
     assert_eq!(thresholds["chosen_on"], "out_of_fold");
     assert_eq!(thresholds["strategy"], "max_f1");
-    assert_eq!(thresholds["n_rows"], 192, "chosen on the 192 training rows only");
+    assert_eq!(
+        thresholds["n_rows"], 192,
+        "chosen on the 192 training rows only"
+    );
     let board = std::fs::read_to_string(dir.join("metrics/leaderboard.csv")).expect("leaderboard");
-    assert!(board.starts_with("rank,model,algorithm,roc_auc_mean,roc_auc_std"), "{board}");
+    assert!(
+        board.starts_with("rank,model,algorithm,roc_auc_mean,roc_auc_std"),
+        "{board}"
+    );
     assert!(!board.contains("fit_time"), "{board}");
     assert_eq!(board.lines().count(), 3);
     let tuning = std::fs::read_to_string(dir.join("metrics/tuning.csv")).expect("tuning");
@@ -148,7 +176,10 @@ fn binary_workflow_writes_every_artifact_and_is_reproducible() {
     for p in ["roc", "pr", "calibration", "confusion", "importance"] {
         assert_svg(&dir.join(format!("plots/{p}.svg")));
     }
-    assert_eq!(parquet_rows(&dir.join("tables/holdout_predictions.parquet")), 48);
+    assert_eq!(
+        parquet_rows(&dir.join("tables/holdout_predictions.parquet")),
+        48
+    );
     assert_eq!(parquet_rows(&dir.join("tables/holdout_input.parquet")), 48);
     assert!(dir.join("env/environment.json").is_file());
     let meta = json(&dir.join("run_meta.json"));
@@ -164,20 +195,42 @@ fn binary_workflow_writes_every_artifact_and_is_reproducible() {
     // recorded predictions exactly.
     let skew = mlw_inference::skew_check(dir).expect("skew check runs");
     assert!(skew.is_clean(), "{skew:?}");
-    assert!(skew.columns.iter().any(|c| c == "label"), "{:?}", skew.columns);
+    assert!(
+        skew.columns.iter().any(|c| c == "label"),
+        "{:?}",
+        skew.columns
+    );
 
     // Registered and aliased in the file store.
     let reg = s.registered.clone().expect("registered");
-    assert_eq!((reg.name.as_str(), reg.version.as_str()), ("e2e-model", "1"));
+    assert_eq!(
+        (reg.name.as_str(), reg.version.as_str()),
+        ("e2e-model", "1")
+    );
     let store = mlw_tracking::FileStore::open(tmp.path().join("mlruns")).expect("store");
     use mlw_tracking::Tracker;
-    assert_eq!(store.get_model_version_by_alias("e2e-model", "staging").expect("alias").run_id, s.run_id);
+    assert_eq!(
+        store
+            .get_model_version_by_alias("e2e-model", "staging")
+            .expect("alias")
+            .run_id,
+        s.run_id
+    );
     let tracked = store.get_run(&s.run_id).expect("run");
     assert_eq!(tracked.tags["mlflow.source.type"], "LOCAL");
     assert_eq!(tracked.tags["mlflow.note.content"], card);
     assert!(tracked.metrics.contains_key("holdout_roc_auc_ci_low"));
-    assert_eq!(store.metric_history(&s.run_id, "cv_roc_auc").expect("history").len(), 3);
-    assert!(tracked.params["model.learning_rate"] == "0.05" || tracked.params["model.learning_rate"] == "0.2");
+    assert_eq!(
+        store
+            .metric_history(&s.run_id, "cv_roc_auc")
+            .expect("history")
+            .len(),
+        3
+    );
+    assert!(
+        tracked.params["model.learning_rate"] == "0.05"
+            || tracked.params["model.learning_rate"] == "0.2"
+    );
 
     verify_with_mlflow(tmp.path(), &spec, &s, &tracked.params);
 
@@ -208,7 +261,8 @@ fn threshold_comes_from_training_folds_only() {
     let spec = binary_spec(tmp.path(), &db(tmp.path()));
     let run = train(&spec, &mlw_orchestrator::NoProgress).expect("train");
     let chosen_threshold = run.threshold.as_ref().expect("threshold").choice.threshold;
-    let train_x = mlw_orchestrator::columns::select(&run.split.train, &run.plan.input_columns).expect("x");
+    let train_x =
+        mlw_orchestrator::columns::select(&run.split.train, &run.plan.input_columns).expect("x");
     let data = mlw_tuning::Dataset::from_table(
         &train_x,
         run.plan.params.clone(),
@@ -216,12 +270,18 @@ fn threshold_comes_from_training_folds_only() {
         run.task(),
     )
     .expect("dataset");
-    let oof = out_of_fold_proba(&registry(), &run.chosen, &data, &run.folds, spec.split.seed).expect("oof");
+    let oof = out_of_fold_proba(&registry(), &run.chosen, &data, &run.folds, spec.split.seed)
+        .expect("oof");
     assert_eq!(oof.proba.nrows(), run.split.n_train());
     let again = decide_threshold(&spec, codes(&run.split.y_train), &oof).expect("threshold");
     assert_eq!(again.choice.threshold, chosen_threshold);
     // The holdout rows are disjoint from the training rows.
-    assert!(run.split.holdout_rows.iter().all(|r| !run.split.train_rows.contains(r)));
+    assert!(
+        run.split
+            .holdout_rows
+            .iter()
+            .all(|r| !run.split.train_rows.contains(r))
+    );
     let _: &TunedModel = &run.tuned;
 }
 
@@ -241,7 +301,7 @@ fn multiclass_and_regression_workflows_run_end_to_end() {
          [split]\ncv_folds = 3\n\
          [[models]]\nname = \"gbdt\"\nalgorithm = \"hist_gradient_boosting\"\nparams = {{ n_estimators = 15 }}\n\
          [[models]]\nname = \"logreg\"\nalgorithm = \"logistic_regression\"\n\
-         [tuning]\nmethod = \"random\"\nn_trials = 2\nscoring = [\"f1_macro\", \"accuracy\"]\n\
+         [tuning]\nmodel = \"gbdt\"\nmethod = \"random\"\nn_trials = 2\nscoring = [\"f1_macro\", \"accuracy\"]\n\
          [tuning.space]\nlearning_rate = {{ distribution = \"log_uniform\", low = 0.05, high = 0.3 }}\n\
          [calibration]\nmethod = \"isotonic\"\ncv = 3\n{common}",
         db.display(),
@@ -251,18 +311,34 @@ fn multiclass_and_regression_workflows_run_end_to_end() {
     let s = run(&multi);
     let holdout = json(&s.run_dir.join("metrics/holdout.json"));
     assert!(holdout["metrics"]["f1_macro"]["estimate"].is_number());
-    assert!(holdout["metrics"].get("roc_auc").is_none(), "binary-only metric on multiclass");
-    assert!(holdout["slices"]["color"].as_array().is_some_and(|a| a.len() >= 3), "{}", holdout["slices"]);
-    assert_eq!(json(&s.run_dir.join("metrics/thresholds.json"))["applies"], false);
+    assert!(
+        holdout["metrics"].get("roc_auc").is_none(),
+        "binary-only metric on multiclass"
+    );
+    assert!(
+        holdout["slices"]["color"]
+            .as_array()
+            .is_some_and(|a| a.len() >= 3),
+        "{}",
+        holdout["slices"]
+    );
+    assert_eq!(
+        json(&s.run_dir.join("metrics/thresholds.json"))["applies"],
+        false
+    );
     assert_svg(&s.run_dir.join("plots/confusion.svg"));
-    assert!(mlw_inference::skew_check(&s.run_dir).expect("skew").is_clean());
+    assert!(
+        mlw_inference::skew_check(&s.run_dir)
+            .expect("skew")
+            .is_clean()
+    );
 
     let reg = mlw_specs::load_spec_str(&format!(
         "[data]\nsource = \"sqlite:{}\"\ntable = \"reg\"\ntarget = \"target\"\ntask = \"regression\"\n\
          {}[split]\ncv_folds = 3\n\
          [[models]]\nname = \"gbdt\"\nalgorithm = \"hist_gradient_boosting\"\nparams = {{ n_estimators = 15 }}\n\
          [[models]]\nname = \"ridge\"\nalgorithm = \"ridge\"\n\
-         [tuning]\nmethod = \"tpe\"\nn_trials = 3\nscoring = [\"rmse\", \"r2\"]\n\
+         [tuning]\nmodel = \"gbdt\"\nmethod = \"tpe\"\nn_trials = 3\nscoring = [\"rmse\", \"r2\"]\n\
          [tuning.space]\nlearning_rate = {{ distribution = \"log_uniform\", low = 0.05, high = 0.3 }}\n{common}",
         db.display(),
         features(5)
@@ -276,8 +352,15 @@ fn multiclass_and_regression_workflows_run_end_to_end() {
     assert_svg(&s.run_dir.join("plots/residuals.svg"));
     assert_svg(&s.run_dir.join("plots/predicted_vs_actual.svg"));
     assert_svg(&s.run_dir.join("plots/importance.svg"));
-    assert_eq!(json(&s.run_dir.join("metrics/calibration.json"))["calibrated"], false);
-    assert!(mlw_inference::skew_check(&s.run_dir).expect("skew").is_clean());
+    assert_eq!(
+        json(&s.run_dir.join("metrics/calibration.json"))["calibrated"],
+        false
+    );
+    assert!(
+        mlw_inference::skew_check(&s.run_dir)
+            .expect("skew")
+            .is_clean()
+    );
 }
 
 fn python() -> Option<PathBuf> {
@@ -299,7 +382,9 @@ fn verify_with_mlflow(
     let py = python().expect("scripts/pyenv.sh gives the venv's python");
     let sha = |rel: &str| {
         use sha2::Digest;
-        hex::encode(sha2::Sha256::digest(std::fs::read(s.run_dir.join(rel)).expect("artifact")))
+        hex::encode(sha2::Sha256::digest(
+            std::fs::read(s.run_dir.join(rel)).expect("artifact"),
+        ))
     };
     let store = dir.join("mlruns").canonicalize().expect("store");
     let features: Vec<String> = (0..6).map(|i| format!("feature_{i}")).collect();
