@@ -172,8 +172,13 @@ pub fn model_card(spec: &ValidWorkflow, run: &TrainedRun, run_id: &str, command:
         });
     let threshold = (task == Task::Binary).then(|| match &run.threshold {
         Some(t) => {
-            let c = &t.choice.confusion;
-            let n = (c.tp + c.fp + c.tn + c.fn_).max(1) as f64;
+            // What the threshold does on the holdout (the choice itself was
+            // made on out-of-fold predictions of the training rows).
+            let holdout = |k: &str| run.evaluation.metrics.get(k).map(|ci| ci.estimate);
+            let predicted = &run.holdout.predicted;
+            let positive_rate = (!predicted.is_empty()).then(|| {
+                predicted.iter().filter(|&&p| p == 1.0).count() as f64 / predicted.len() as f64
+            });
             ThresholdFacts {
                 value: t.choice.threshold,
                 strategy: t.strategy.clone(),
@@ -181,9 +186,9 @@ pub fn model_card(spec: &ValidWorkflow, run: &TrainedRun, run_id: &str, command:
                     "{} (chosen on out-of-fold predictions of the training rows)",
                     t.choice.rationale
                 ),
-                precision: Some(t.choice.precision),
-                recall: Some(t.choice.recall),
-                positive_rate: Some((c.tp + c.fp) as f64 / n),
+                precision: holdout("precision"),
+                recall: holdout("recall"),
+                positive_rate,
             }
         }
         None => ThresholdFacts {
