@@ -25,7 +25,9 @@ RESULTS="$BENCH_DIR/results.jsonl"
 : > "$RESULTS"
 
 cd "$ROOT"
-cargo build --release -p mlw-serve -p mlw-inference --example bench_bundle
+# Two commands: with `--example`, cargo builds only the example, not the binaries.
+cargo build --release -p mlw-serve
+cargo build --release -p mlw-inference --example bench_bundle
 "$ROOT/target/release/examples/bench_bundle" "$BENCH_DIR/model"
 
 wait_up() { # url, seconds

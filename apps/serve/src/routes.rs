@@ -74,8 +74,13 @@ async fn run_predict(state: &AppState, df: DataFrame) -> Result<Predictions, Api
         let _permit = permit;
         loaded.predictor.predict(&df)
     });
-    let preds = match tokio::time::timeout(state.config().request_timeout, task).await {
+    let limit = state.config().request_timeout;
+    let start = Instant::now();
+    let preds = match tokio::time::timeout(limit, task).await {
+        // A result that arrives after the limit counts as late too, so that
+        // the limit holds whatever the timer's resolution.
         Err(_) => return Err(ApiError::Timeout),
+        Ok(_) if start.elapsed() > limit => return Err(ApiError::Timeout),
         Ok(Err(join)) => {
             return Err(ApiError::Internal(format!(
                 "prediction task failed: {join}"

@@ -7,22 +7,18 @@
 use crate::check::weights;
 use crate::fitted::Member;
 use crate::scores::model_scores;
-use crate::{
-    CalibratedClassifierParams, CalibrationError, Calibrator, Cv, FittedCalibratedClassifier,
-};
-use mlw_eval::split::{Fold, stratified_kfold};
+use crate::{CalibratedClassifierParams, CalibrationError, Calibrator, FittedCalibratedClassifier};
 use mlw_models::{Estimator, FittedEstimator, Target, TrainSet};
 use mlw_specs::CalibrationMethod;
-use ndarray::{Array1, Array2, ArrayView2, Axis};
-use rayon::prelude::*;
+use ndarray::{Array1, ArrayView2, Axis};
 
 /// The checked classification data.
-struct Data<'a> {
-    x: ArrayView2<'a, f64>,
-    codes: Vec<usize>,
-    w: Vec<f64>,
-    weighted: bool,
-    n_classes: usize,
+pub(crate) struct Data<'a> {
+    pub(crate) x: ArrayView2<'a, f64>,
+    pub(crate) codes: Vec<usize>,
+    pub(crate) w: Vec<f64>,
+    pub(crate) weighted: bool,
+    pub(crate) n_classes: usize,
 }
 
 impl CalibratedClassifierParams {
@@ -62,80 +58,7 @@ impl CalibratedClassifierParams {
         base: &dyn Estimator,
         data: &TrainSet<'_>,
     ) -> Result<FittedCalibratedClassifier, CalibrationError> {
-        self.check()?;
-        let Cv::Folds(k) = self.cv else {
-            return Err(CalibrationError::PrefitNeedsFittedModel);
-        };
-        let d = checked_data(data, None)?;
-        check_classes(&d.codes, &d.w, d.n_classes, "training data")?;
-        let folds = stratified_kfold(&d.codes, k, self.seed)?;
-        let kind = self.scores.resolve(base.algorithm());
-        let fit_fold =
-            |fold: &Fold| -> Result<(Box<dyn FittedEstimator>, Array2<f64>), CalibrationError> {
-                let model = fit_base(base, &d, &fold.train)?;
-                let scores = model_scores(
-                    model.as_ref(),
-                    d.x.select(Axis(0), &fold.test).view(),
-                    kind,
-                    d.n_classes,
-                )?;
-                Ok((model, scores))
-            };
-        let results: Vec<_> = folds.par_iter().map(fit_fold).collect();
-        let members = if self.ensemble {
-            let mut members = Vec::with_capacity(folds.len());
-            for (i, (fold, r)) in folds.iter().zip(results).enumerate() {
-                let (base_model, scores) = r?;
-                let codes: Vec<usize> = fold.test.iter().map(|&j| d.codes[j]).collect();
-                let w: Vec<f64> = fold.test.iter().map(|&j| d.w[j]).collect();
-                let what = format!("held-out fold {i}");
-                let calibrators = fit_calibrators(
-                    self.method,
-                    scores.view(),
-                    &codes,
-                    &w,
-                    d.weighted,
-                    d.n_classes,
-                    &what,
-                )?;
-                members.push(Member {
-                    base: base_model,
-                    calibrators,
-                });
-            }
-            members
-        } else {
-            let cols = if d.n_classes == 2 { 1 } else { d.n_classes };
-            let mut oof = Array2::zeros((d.codes.len(), cols));
-            for (fold, r) in folds.iter().zip(results) {
-                let (_, scores) = r?;
-                for (&row, s) in fold.test.iter().zip(scores.rows()) {
-                    oof.row_mut(row).assign(&s);
-                }
-            }
-            let all: Vec<usize> = (0..d.codes.len()).collect();
-            let base_model = fit_base(base, &d, &all)?;
-            let calibrators = fit_calibrators(
-                self.method,
-                oof.view(),
-                &d.codes,
-                &d.w,
-                d.weighted,
-                d.n_classes,
-                "out-of-fold predictions",
-            )?;
-            vec![Member {
-                base: base_model,
-                calibrators,
-            }]
-        };
-        Ok(FittedCalibratedClassifier {
-            method: self.method,
-            n_classes: d.n_classes,
-            n_features: d.x.ncols(),
-            score_kind: kind,
-            members,
-        })
+        self.fit_out_of_fold(base, data).map(|cv| cv.model)
     }
 
     /// Calibrates an already fitted classifier on `data` (held-out rows the
@@ -186,7 +109,7 @@ impl CalibratedClassifierParams {
 
 /// Checks the target (class codes, lengths, weights). `n_classes` overrides
 /// the target's own count (prefit: the model's classes).
-fn checked_data<'a>(
+pub(crate) fn checked_data<'a>(
     data: &TrainSet<'a>,
     n_classes: Option<usize>,
 ) -> Result<Data<'a>, CalibrationError> {
@@ -230,7 +153,7 @@ fn checked_data<'a>(
 }
 
 /// Every class must have a row of positive weight.
-fn check_classes(
+pub(crate) fn check_classes(
     codes: &[usize],
     w: &[f64],
     n_classes: usize,
@@ -264,7 +187,7 @@ fn check_classes(
 
 /// Fits the base estimator on the rows `idx` and checks it is a classifier
 /// of the expected number of classes.
-fn fit_base(
+pub(crate) fn fit_base(
     base: &dyn Estimator,
     d: &Data<'_>,
     idx: &[usize],
@@ -291,7 +214,7 @@ fn fit_base(
 
 /// One calibrator for two classes (on the positive-class scores), one per
 /// class (one-vs-rest) otherwise.
-fn fit_calibrators(
+pub(crate) fn fit_calibrators(
     method: CalibrationMethod,
     scores: ArrayView2<'_, f64>,
     codes: &[usize],

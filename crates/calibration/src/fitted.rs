@@ -36,51 +36,63 @@ impl Member {
         n_classes: usize,
     ) -> Result<Array2<f64>, CalibrationError> {
         let scores = model_scores(self.base.as_ref(), x, kind, n_classes)?;
-        let n = scores.nrows();
-        let mut proba = Array2::zeros((n, n_classes));
-        if n_classes == 2 {
-            let cal = self.calibrator(0)?;
-            for (mut row, s) in proba.rows_mut().into_iter().zip(scores.column(0)) {
-                let p1 = cal.predict_one(*s);
-                row[0] = 1.0 - p1;
-                row[1] = p1;
-            }
-        } else {
-            for (k, mut col) in proba.columns_mut().into_iter().enumerate() {
-                let cal = self.calibrator(k)?;
-                for (p, s) in col.iter_mut().zip(scores.column(k)) {
-                    *p = cal.predict_one(*s);
-                }
-            }
-            let uniform = 1.0 / n_classes as f64;
-            for mut row in proba.rows_mut() {
-                let sum: f64 = row.sum();
-                if sum != 0.0 {
-                    row /= sum;
-                } else {
-                    row.fill(uniform);
-                }
-            }
-        }
-        proba.mapv_inplace(|p| {
-            if p > 1.0 && p <= 1.0 + ONE_TOLERANCE {
-                1.0
-            } else {
-                p
-            }
-        });
-        Ok(proba)
-    }
-
-    fn calibrator(&self, k: usize) -> Result<&Calibrator, CalibrationError> {
-        self.calibrators.get(k).ok_or_else(|| {
-            CalibrationError::InvalidState(format!(
-                "no calibrator for class {k} ({} stored)",
-                self.calibrators.len()
-            ))
-        })
+        proba_from_scores(&self.calibrators, scores.view(), n_classes)
     }
 }
+
+/// Calibrated probabilities (`n × n_classes`) of calibrator scores (one
+/// column for two classes, one per class otherwise): the positive class
+/// through the one calibrator for two classes, one-vs-rest normalised
+/// otherwise, as scikit-learn's `_CalibratedClassifier.predict_proba`.
+pub(crate) fn proba_from_scores(
+    calibrators: &[Calibrator],
+    scores: ArrayView2<'_, f64>,
+    n_classes: usize,
+) -> Result<Array2<f64>, CalibrationError> {
+    let calibrator = |k: usize| {
+        calibrators.get(k).ok_or_else(|| {
+            CalibrationError::InvalidState(format!(
+                "no calibrator for class {k} ({} stored)",
+                calibrators.len()
+            ))
+        })
+    };
+    let n = scores.nrows();
+    let mut proba = Array2::zeros((n, n_classes));
+    if n_classes == 2 {
+        let cal = calibrator(0)?;
+        for (mut row, s) in proba.rows_mut().into_iter().zip(scores.column(0)) {
+            let p1 = cal.predict_one(*s);
+            row[0] = 1.0 - p1;
+            row[1] = p1;
+        }
+    } else {
+        for (k, mut col) in proba.columns_mut().into_iter().enumerate() {
+            let cal = calibrator(k)?;
+            for (p, s) in col.iter_mut().zip(scores.column(k)) {
+                *p = cal.predict_one(*s);
+            }
+        }
+        let uniform = 1.0 / n_classes as f64;
+        for mut row in proba.rows_mut() {
+            let sum: f64 = row.sum();
+            if sum != 0.0 {
+                row /= sum;
+            } else {
+                row.fill(uniform);
+            }
+        }
+    }
+    proba.mapv_inplace(|p| {
+        if p > 1.0 && p <= 1.0 + ONE_TOLERANCE {
+            1.0
+        } else {
+            p
+        }
+    });
+    Ok(proba)
+}
+
 
 /// A classifier whose probabilities are calibrated: one or more base models
 /// (one per fold for a CV ensemble) with their calibrators; probabilities

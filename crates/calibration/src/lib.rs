@@ -11,7 +11,9 @@
 //!   than two classes. It implements [`mlw_models::FittedEstimator`], so it
 //!   composes with any probabilistic model and slots into a pipeline; it
 //!   reloads through the model registry once [`register`] has added the
-//!   `"calibrated"` factory;
+//!   `"calibrated"` factory; [`CalibratedClassifierParams::fit_out_of_fold`]
+//!   also returns the out-of-fold calibrated probabilities of the training
+//!   rows ([`CvCalibration`]), e.g. to choose a decision threshold;
 //! - the [`reliability_report`]: Brier score, ECE and reliability curves
 //!   before and after calibration.
 //!
@@ -58,6 +60,7 @@ mod estimator;
 mod factory;
 mod fitted;
 mod isotonic;
+mod oof;
 mod params;
 mod reliability;
 mod scores;
@@ -69,6 +72,7 @@ pub use estimator::CalibratedEstimator;
 pub use factory::{CalibratedFactory, register};
 pub use fitted::{ALGORITHM, FORMAT_VERSION, FittedCalibratedClassifier};
 pub use isotonic::IsotonicCalibrator;
+pub use oof::CvCalibration;
 pub use mlw_specs::CalibrationMethod;
 pub use params::{CalibratedClassifierParams, Cv};
 pub use reliability::{ReliabilityReport, reliability_report};

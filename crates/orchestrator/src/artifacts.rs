@@ -50,21 +50,33 @@ pub fn write_artifacts(
     run_id: &str,
     command: &str,
 ) -> Result<WrittenArtifacts, WorkflowError> {
+    let mut t = std::time::Instant::now();
+    let mut lap = |part: &str| {
+        tracing::debug!(part, seconds = t.elapsed().as_secs_f64(), "artifact written");
+        t = std::time::Instant::now();
+    };
     let dir = ArtifactDir::create(run_dir)?;
     let bundle = bundle(spec, run)?;
+    lap("bundle");
     let model_dir = dir.root().join(Subdir::Model.name());
     bundle
         .save(&model_dir)
         .map_err(|e| WorkflowError::io(&model_dir, e))?;
     strip_mlmodel_stamps(&model_dir.join(MLMODEL_FILE))?;
+    lap("model");
     dir.write_json(Subdir::Schema, "input_schema.json", &bundle.schema)?;
     write_metrics(&dir, spec, run)?;
+    lap("metrics");
     write_tables(&dir, spec, run, &bundle.pipeline)?;
+    lap("tables");
     write_plots(&dir, run)?;
+    lap("plots");
     EnvInfo::capture().write_to(&dir)?;
+    lap("env");
     let card = model_card(spec, run, run_id, command);
     dir.write_text(Subdir::Root, "model_card.md", &card)?;
     dir.write_json(Subdir::Root, "run_meta.json", &run_meta(spec, run, run_id))?;
+    lap("card");
     Ok(WrittenArtifacts {
         dir: dir.root().to_path_buf(),
         model_dir,

@@ -5,8 +5,8 @@
 use crate::error::WorkflowError;
 use mlw_data::DataFrame;
 use mlw_eval::{
-    ConfidenceInterval, EvalError, Metric, Predictions, SliceReport, WorstRow, bootstrap_ci,
-    metrics_by_slice, worst_rows,
+    ConfidenceInterval, EvalError, Metric, Predictions, SliceReport, WorstRow, metrics_by_slice,
+    worst_rows,
 };
 use mlw_models::pipeline::Pipeline;
 use mlw_specs::Task;
@@ -117,7 +117,8 @@ pub fn predict_holdout(
 }
 
 /// Scores the holdout predictions: every metric with a bootstrap interval
-/// ([`BOOTSTRAP_RESAMPLES`] resamples, seeded), slices of each `(column,
+/// ([`BOOTSTRAP_RESAMPLES`] resamples, seeded, each drawn once for all
+/// metrics: [`crate::bootstrap::bootstrap_cis`]), slices of each `(column,
 /// keys)` by `slice_metrics`, and the worst rows.
 ///
 /// # Errors
@@ -133,8 +134,16 @@ pub fn evaluate_holdout(
 ) -> Result<HoldoutEvaluation, WorkflowError> {
     let err = |step| move |source| WorkflowError::Eval { step, source };
     let mut out = BTreeMap::new();
-    for &m in metrics {
-        match bootstrap_ci(m, &preds.predictions, BOOTSTRAP_RESAMPLES, CONFIDENCE, seed) {
+    let cis = crate::bootstrap::bootstrap_cis(
+        metrics,
+        &preds.predictions,
+        BOOTSTRAP_RESAMPLES,
+        CONFIDENCE,
+        seed,
+    )
+    .map_err(err("holdout metrics"))?;
+    for (m, ci) in cis {
+        match ci {
             Ok(ci) => {
                 out.insert(m.name().to_string(), ci);
             }

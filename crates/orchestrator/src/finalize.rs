@@ -1,9 +1,17 @@
 //! Step 9: the final model — the chosen configuration (preprocessing,
 //! tuned model, calibration) fit on every training row. It is the model
 //! evaluated on the holdout and the one shipped in the bundle.
+//!
+//! A calibrated fit cross-validates the base model on the training rows
+//! anyway; it hands back the out-of-fold calibrated probabilities of those
+//! rows (see [`mlw_calibration::CvCalibration`]), which step 7 uses to
+//! choose the threshold without fitting anything again. The uncalibrated
+//! base model (for the before/after report) is fit alongside the
+//! calibration folds, in parallel.
 
 use crate::calibrate::ChosenConfig;
 use crate::error::WorkflowError;
+use crate::threshold::{OofSource, OutOfFold};
 use mlw_data::DataFrame;
 use mlw_models::pipeline::Pipeline;
 use mlw_models::registry::Registry;
@@ -20,6 +28,9 @@ pub struct FinalModel {
     pub pipeline: Pipeline,
     /// The base model fit on the same rows without calibration.
     pub uncalibrated: Option<Box<dyn FittedEstimator>>,
+    /// The calibration's out-of-fold calibrated probabilities of the
+    /// training rows (when calibration is configured).
+    pub calibration_oof: Option<OutOfFold>,
 }
 
 pub(crate) fn as_target(y: &TargetData) -> Target<'_> {
@@ -61,23 +72,37 @@ pub fn fit_final(
             source,
         })?;
     let data = TrainSet::new(x.view(), as_target(y_train));
-    let model = chosen
-        .estimator(registry, seed)?
-        .fit(&data)
-        .map_err(|e| WorkflowError::model("final fit", &chosen.name, e))?;
-    let uncalibrated = match chosen.calibration {
-        Some(_) => Some(
-            chosen
-                .base_estimator(registry, seed)?
+    let err = |what| move |e| WorkflowError::model(what, &chosen.name, e);
+    let (model, uncalibrated, calibration_oof) = match chosen.calibration {
+        None => {
+            let model = chosen
+                .estimator(registry, seed)?
                 .fit(&data)
-                .map_err(|e| WorkflowError::model("final fit (uncalibrated)", &chosen.name, e))?,
-        ),
-        None => None,
+                .map_err(err("final fit"))?;
+            (model, None, None)
+        }
+        Some(params) => {
+            let base = chosen.base_estimator(registry, seed)?;
+            let (calibrated, uncalibrated) = rayon::join(
+                || params.fit_out_of_fold(base.as_ref(), &data),
+                || base.fit(&data),
+            );
+            let cv = calibrated.map_err(|e| err("final fit")(e.into()))?;
+            let uncalibrated = uncalibrated.map_err(err("final fit (uncalibrated)"))?;
+            let oof = OutOfFold {
+                covered: vec![true; cv.oof_proba.nrows()],
+                proba: cv.oof_proba,
+                source: OofSource::CalibrationFolds,
+            };
+            let model: Box<dyn FittedEstimator> = Box::new(cv.model);
+            (model, Some(uncalibrated), Some(oof))
+        }
     };
     let pipeline = Pipeline::new(fitted, model, classes)
         .map_err(|e| WorkflowError::model("final fit", &chosen.name, e))?;
     Ok(FinalModel {
         pipeline,
         uncalibrated,
+        calibration_oof,
     })
 }

@@ -32,6 +32,7 @@
 //! ```
 
 pub mod artifacts;
+pub mod bootstrap;
 pub mod calibrate;
 pub mod card;
 pub mod columns;

@@ -1,6 +1,19 @@
-//! Step 7: the decision threshold, chosen once on the out-of-fold
-//! predictions of the chosen (tuned + calibrated) configuration on the
-//! training part — never on the holdout.
+//! Step 7: the decision threshold, chosen once on out-of-fold predictions
+//! of the chosen (tuned + calibrated) configuration on the training part —
+//! never on the holdout.
+//!
+//! Which out-of-fold predictions ([`OofSource`]):
+//! - with calibration, those of the final fit's own calibration folds
+//!   ([`mlw_calibration::CvCalibration`]): each training row is scored by
+//!   the fold's base model that did not see it, through that fold's
+//!   calibrator (ensemble) or the single calibrator (non-ensemble, exactly
+//!   `cross_val_predict` of the base through it). No extra fit: the final
+//!   model produces them ([`crate::finalize::FinalModel::calibration_oof`]);
+//! - without calibration, [`out_of_fold_proba`] fits the tuned model once per
+//!   shared CV fold.
+//!
+//! Either way, every model and calibrator involved was fit on training rows
+//! only, so the holdout stays untouched until step 8.
 
 use crate::calibrate::ChosenConfig;
 use crate::error::WorkflowError;
@@ -14,6 +27,16 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::Serialize;
 
+/// Where out-of-fold predictions come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OofSource {
+    /// The calibration folds of the final (calibrated) fit.
+    CalibrationFolds,
+    /// The tuned model refit on each shared CV fold.
+    CvFolds,
+}
+
 /// Out-of-fold class probabilities of the training rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutOfFold {
@@ -22,10 +45,14 @@ pub struct OutOfFold {
     /// Whether each training row was in some test fold (time-series folds
     /// leave the earliest rows out).
     pub covered: Vec<bool>,
+    /// Which folds and models produced them.
+    pub source: OofSource,
 }
 
 /// Fits the chosen configuration on each fold's training rows (the
-/// preprocessing too) and predicts the fold's test rows. Folds run in
+/// preprocessing too) and predicts the fold's test rows. The workflow calls
+/// it only without calibration (a calibrated final fit yields its own
+/// out-of-fold predictions). Folds run in
 /// parallel, each seeded from (seed, fold); results are placed by row, so
 /// they do not depend on the thread count.
 ///
@@ -94,7 +121,11 @@ pub fn out_of_fold_proba(
             }
         }
     }
-    Ok(OutOfFold { proba, covered })
+    Ok(OutOfFold {
+        proba,
+        covered,
+        source: OofSource::CvFolds,
+    })
 }
 
 /// The strategy of a `[threshold]` section.
@@ -136,6 +167,8 @@ pub struct ThresholdDecision {
     pub choice: ThresholdChoice,
     /// Always `"out_of_fold"` (training rows): the holdout is never used.
     pub chosen_on: &'static str,
+    /// Which out-of-fold predictions.
+    pub predictions: OofSource,
     /// Training rows the choice was made on.
     pub n_rows: usize,
 }
@@ -180,6 +213,7 @@ pub fn decide_threshold(
         strategy: t.strategy.to_string(),
         choice,
         chosen_on: "out_of_fold",
+        predictions: oof.source,
         n_rows: y.len(),
     })
 }

@@ -157,8 +157,9 @@ impl TrialSink for ProgressSink<'_> {
 }
 
 /// Steps 1–9: load + QA, holdout split, features, folds, baselines,
-/// comparison, tuning, calibration, threshold (out-of-fold), final fit,
-/// holdout evaluation.
+/// comparison, tuning, calibration, final fit, threshold (out-of-fold:
+/// those of the final fit's calibration folds when calibrated, else the
+/// tuned model refit per CV fold), holdout evaluation.
 ///
 /// # Errors
 /// The first step's [`WorkflowError`].
@@ -212,19 +213,6 @@ pub fn train(spec: &ValidWorkflow, progress: &dyn Progress) -> Result<TrainedRun
         )
     })?;
     let chosen = ChosenConfig::new(spec, &tuned, task)?;
-    let threshold = t.run(Step::Threshold, None, || {
-        if task != Task::Binary {
-            if spec.threshold.is_some() {
-                tracing::warn!("threshold: ignored for a {task} task");
-            }
-            return Ok(None);
-        }
-        if spec.threshold.is_none() {
-            return Ok(None);
-        }
-        let oof = out_of_fold_proba(&registry, &chosen, &data, &folds, seed)?;
-        decide_threshold(spec, codes(&split.y_train), &oof).map(Some)
-    })?;
     let final_model = t.run(Step::Finalize, None, || {
         fit_final(
             &registry,
@@ -235,6 +223,26 @@ pub fn train(spec: &ValidWorkflow, progress: &dyn Progress) -> Result<TrainedRun
             split.classes.clone(),
             seed,
         )
+    })?;
+    let threshold = t.run(Step::Threshold, None, || {
+        if task != Task::Binary {
+            if spec.threshold.is_some() {
+                tracing::warn!("threshold: ignored for a {task} task");
+            }
+            return Ok(None);
+        }
+        if spec.threshold.is_none() {
+            return Ok(None);
+        }
+        let fitted;
+        let oof = match &final_model.calibration_oof {
+            Some(oof) => oof,
+            None => {
+                fitted = out_of_fold_proba(&registry, &chosen, &data, &folds, seed)?;
+                &fitted
+            }
+        };
+        decide_threshold(spec, codes(&split.y_train), oof).map(Some)
     })?;
     let cut = match task {
         Task::Binary => Some(threshold.as_ref().map_or(0.5, |d| d.choice.threshold)),

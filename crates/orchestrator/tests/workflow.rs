@@ -4,7 +4,7 @@
 //! run back.
 
 use mlw_orchestrator::split::codes;
-use mlw_orchestrator::threshold::{decide_threshold, out_of_fold_proba};
+use mlw_orchestrator::threshold::{OofSource, OutOfFold, decide_threshold, out_of_fold_proba};
 use mlw_orchestrator::tune::TunedModel;
 use mlw_orchestrator::workflow::registry;
 use mlw_orchestrator::{RunOptions, RunSummary, run_workflow, train};
@@ -30,6 +30,10 @@ fn features(n: usize) -> String {
 }
 
 fn binary_spec(dir: &Path, db: &Path) -> ValidWorkflow {
+    binary_spec_with(dir, db, "[calibration]\nmethod = \"sigmoid\"\ncv = 3\n")
+}
+
+fn binary_spec_with(dir: &Path, db: &Path, calibration: &str) -> ValidWorkflow {
     mlw_specs::load_spec_str(&format!(
         "[data]\nsource = \"sqlite:{}\"\ntable = \"binary\"\ntarget = \"target\"\ntask = \"binary\"\n\
          {}\
@@ -38,12 +42,13 @@ fn binary_spec(dir: &Path, db: &Path) -> ValidWorkflow {
          [[models]]\nname = \"logreg\"\nalgorithm = \"logistic_regression\"\n\
          [tuning]\nmodel = \"gbdt\"\nmethod = \"grid\"\nscoring = [\"roc_auc\", \"accuracy\"]\n\
          [tuning.space]\nlearning_rate = [0.05, 0.2]\n\
-         [calibration]\nmethod = \"sigmoid\"\ncv = 3\n\
+         {}\
          [threshold]\nstrategy = \"max_f1\"\n\
          [tracking]\nuri = \"file:{}\"\nexperiment = \"e2e\"\nregistered_model = \"e2e-model\"\nalias = \"staging\"\n\
          [output]\ndir = \"{}\"\n",
         db.display(),
         features(6),
+        calibration,
         dir.join("mlruns").display(),
         dir.join("runs").display()
     ))
@@ -254,13 +259,71 @@ fn binary_workflow_writes_every_artifact_and_is_reproducible() {
 }
 
 /// The threshold is a function of the training rows only: recomputing it
-/// from out-of-fold predictions on the training part gives the run's value.
+/// from the out-of-fold calibrated probabilities of a calibration fit on
+/// the training part (each row scored by the fold model that did not see
+/// it) gives the run's value; the holdout plays no part.
 #[test]
 fn threshold_comes_from_training_folds_only() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let spec = binary_spec(tmp.path(), &db(tmp.path()));
     let run = train(&spec, &mlw_orchestrator::NoProgress).expect("train");
-    let chosen_threshold = run.threshold.as_ref().expect("threshold").choice.threshold;
+    let decision = run.threshold.as_ref().expect("threshold");
+    assert_eq!(decision.predictions, OofSource::CalibrationFolds);
+    assert_eq!(decision.n_rows, run.split.n_train());
+    let train_x =
+        mlw_orchestrator::columns::select(&run.split.train, &run.plan.input_columns).expect("x");
+    let transformer = mlw_tuning::apply_preprocess_params(&run.plan.params, &run.chosen.params)
+        .expect("transformer");
+    let (_, x) = transformer.fit_transform(&train_x).expect("features");
+    let mlw_tuning::TargetData::Classes { codes: y, n_classes } = &run.split.y_train else {
+        panic!("binary target");
+    };
+    let y = ndarray::Array1::from(y.clone());
+    let data = mlw_models::TrainSet::new(
+        x.view(),
+        mlw_models::Target::Classes {
+            codes: y.view(),
+            n_classes: *n_classes,
+        },
+    );
+    let base = run
+        .chosen
+        .base_estimator(&registry(), spec.split.seed)
+        .expect("base");
+    let cv = run
+        .chosen
+        .calibration
+        .expect("calibrated")
+        .fit_out_of_fold(base.as_ref(), &data)
+        .expect("calibration");
+    let oof = OutOfFold {
+        covered: vec![true; cv.oof_proba.nrows()],
+        proba: cv.oof_proba,
+        source: OofSource::CalibrationFolds,
+    };
+    assert_eq!(oof.proba.nrows(), run.split.n_train());
+    let again = decide_threshold(&spec, codes(&run.split.y_train), &oof).expect("threshold");
+    assert_eq!(again, *decision);
+    // The holdout rows are disjoint from the training rows.
+    assert!(
+        run.split
+            .holdout_rows
+            .iter()
+            .all(|r| !run.split.train_rows.contains(r))
+    );
+    let _: &TunedModel = &run.tuned;
+}
+
+/// Without calibration, the threshold comes from the tuned model refit on
+/// each shared CV fold of the training part.
+#[test]
+fn uncalibrated_threshold_comes_from_the_cv_folds() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let spec = binary_spec_with(tmp.path(), &db(tmp.path()), "");
+    let run = train(&spec, &mlw_orchestrator::NoProgress).expect("train");
+    let decision = run.threshold.as_ref().expect("threshold");
+    assert_eq!(decision.predictions, OofSource::CvFolds);
+    assert!(run.final_model.calibration_oof.is_none());
     let train_x =
         mlw_orchestrator::columns::select(&run.split.train, &run.plan.input_columns).expect("x");
     let data = mlw_tuning::Dataset::from_table(
@@ -272,17 +335,8 @@ fn threshold_comes_from_training_folds_only() {
     .expect("dataset");
     let oof = out_of_fold_proba(&registry(), &run.chosen, &data, &run.folds, spec.split.seed)
         .expect("oof");
-    assert_eq!(oof.proba.nrows(), run.split.n_train());
     let again = decide_threshold(&spec, codes(&run.split.y_train), &oof).expect("threshold");
-    assert_eq!(again.choice.threshold, chosen_threshold);
-    // The holdout rows are disjoint from the training rows.
-    assert!(
-        run.split
-            .holdout_rows
-            .iter()
-            .all(|r| !run.split.train_rows.contains(r))
-    );
-    let _: &TunedModel = &run.tuned;
+    assert_eq!(again, *decision);
 }
 
 #[test]

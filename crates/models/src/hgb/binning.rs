@@ -18,6 +18,9 @@ pub const MISSING_BIN: u8 = 255;
 /// Rows used to find the thresholds (a seeded subsample when there are more).
 pub const BINNING_SUBSAMPLE: usize = 200_000;
 
+/// Below this many values (rows × features) binning runs on the calling thread.
+const PAR_MIN_VALUES: usize = 1 << 16;
+
 /// Learnt bin thresholds of every feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BinMapper {
@@ -109,19 +112,21 @@ impl BinMapper {
         } else {
             (0..n).collect()
         };
-        let per_feature: Vec<(Vec<f64>, bool)> = (0..x.ncols())
-            .into_par_iter()
-            .map(|f| {
-                let col = x.column(f);
-                let has_missing = col.iter().any(|v| v.is_nan());
-                let values: Vec<f64> = rows
-                    .iter()
-                    .map(|&i| col[i])
-                    .filter(|v| !v.is_nan())
-                    .collect();
-                (feature_thresholds(values, max_bins), has_missing)
-            })
-            .collect();
+        let one = |f: usize| {
+            let col = x.column(f);
+            let has_missing = col.iter().any(|v| v.is_nan());
+            let values: Vec<f64> = rows
+                .iter()
+                .map(|&i| col[i])
+                .filter(|v| !v.is_nan())
+                .collect();
+            (feature_thresholds(values, max_bins), has_missing)
+        };
+        let per_feature: Vec<(Vec<f64>, bool)> = if n.saturating_mul(x.ncols()) < PAR_MIN_VALUES {
+            (0..x.ncols()).map(one).collect()
+        } else {
+            (0..x.ncols()).into_par_iter().map(one).collect()
+        };
         let (thresholds, has_missing) = per_feature.into_iter().unzip();
         BinMapper {
             thresholds,
@@ -162,15 +167,21 @@ impl BinMapper {
     pub fn transform(&self, x: ArrayView2<'_, f64>) -> BinnedMatrix {
         let n_rows = x.nrows();
         let mut data = vec![0u8; n_rows * self.n_features()];
-        if n_rows > 0 {
+        let bin_col = |(f, (out, t)): (usize, (&mut [u8], &Vec<f64>))| {
+            for (o, v) in out.iter_mut().zip(x.column(f).iter()) {
+                *o = Self::bin_value(t, *v);
+            }
+        };
+        if n_rows > 0 && data.len() < PAR_MIN_VALUES {
+            data.chunks_mut(n_rows)
+                .zip(self.thresholds.iter())
+                .enumerate()
+                .for_each(bin_col);
+        } else if n_rows > 0 {
             data.par_chunks_mut(n_rows)
                 .zip(self.thresholds.par_iter())
                 .enumerate()
-                .for_each(|(f, (out, t))| {
-                    for (o, v) in out.iter_mut().zip(x.column(f).iter()) {
-                        *o = Self::bin_value(t, *v);
-                    }
-                });
+                .for_each(bin_col);
         }
         BinnedMatrix { n_rows, data }
     }

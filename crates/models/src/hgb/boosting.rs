@@ -16,6 +16,8 @@ use rayon::prelude::*;
 
 /// scikit-learn's `min_hessian_to_split`.
 const MIN_HESSIAN: f64 = 1e-3;
+/// Fewer rows are walked through a new tree on the calling thread.
+const PAR_MIN_ROWS: usize = 8192;
 /// scikit-learn's early-stopping tolerance.
 const TOLERANCE: f64 = 1e-7;
 
@@ -224,11 +226,16 @@ fn should_stop(history: &[f64], n: usize) -> bool {
 
 /// Adds `tree` (for raw column `c` of `k`) to the raw scores of every row of `bins`.
 fn add_tree_binned(raw: &mut [f64], k: usize, c: usize, tree: &Tree, bins: &BinnedMatrix) {
-    raw.par_chunks_mut(k).enumerate().for_each(|(i, r)| {
+    let add = |(i, r): (usize, &mut [f64])| {
         if let Some(v) = r.get_mut(c) {
             *v += tree.predict_binned(bins, i);
         }
-    });
+    };
+    if raw.len() < PAR_MIN_ROWS * k {
+        raw.chunks_mut(k).enumerate().for_each(add);
+    } else {
+        raw.par_chunks_mut(k).with_min_len(1024).enumerate().for_each(add);
+    }
 }
 
 /// Fits the model.

@@ -132,17 +132,22 @@ impl<'a> Grower<'a> {
         let (s, o) = (grads.stride, grads.offset);
         self.og.resize(rows.len(), 0.0);
         self.oh.resize(rows.len(), 0.0);
-        self.og
-            .par_chunks_mut(GATHER_CHUNK)
-            .zip(self.oh.par_chunks_mut(GATHER_CHUNK))
-            .zip(rows.par_chunks(GATHER_CHUNK))
-            .for_each(|((og, oh), rs)| {
-                for ((g, h), &r) in og.iter_mut().zip(oh.iter_mut()).zip(rs) {
-                    let i = r as usize * s + o;
-                    *g = grads.g.get(i).copied().unwrap_or(0.0);
-                    *h = grads.h.get(i).copied().unwrap_or(0.0);
-                }
-            });
+        let gather = |((og, oh), rs): ((&mut [f32], &mut [f32]), &[u32])| {
+            for ((g, h), &r) in og.iter_mut().zip(oh.iter_mut()).zip(rs) {
+                let i = r as usize * s + o;
+                *g = grads.g.get(i).copied().unwrap_or(0.0);
+                *h = grads.h.get(i).copied().unwrap_or(0.0);
+            }
+        };
+        if rows.len() <= GATHER_CHUNK {
+            gather(((&mut self.og[..], &mut self.oh[..]), rows));
+        } else {
+            self.og
+                .par_chunks_mut(GATHER_CHUNK)
+                .zip(self.oh.par_chunks_mut(GATHER_CHUNK))
+                .zip(rows.par_chunks(GATHER_CHUNK))
+                .for_each(gather);
+        }
         hist.build(self.bins, active, rows, &self.og, &self.oh, identity);
         hist
     }

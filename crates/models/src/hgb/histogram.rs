@@ -7,6 +7,12 @@ use rayon::prelude::*;
 /// Bins per feature in a histogram: 255 value bins at most plus the missing bin.
 pub const HIST_BINS: usize = 256;
 
+/// Below this much work (rows × active features when building, cells when
+/// subtracting) a histogram is handled on the calling thread: handing tiny
+/// tasks to rayon costs more than it saves. Either way every cell is summed
+/// in row order, so the result is the same.
+const PAR_MIN_CELLS: usize = 1 << 17;
+
 /// One histogram cell.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct HistBin {
@@ -56,51 +62,72 @@ impl Histogram {
         oh: &[f32],
         identity: bool,
     ) {
-        self.bins
-            .par_chunks_mut(HIST_BINS)
-            .enumerate()
-            .filter(|(f, _)| active.get(*f).copied().unwrap_or(false))
-            .for_each(|(f, out)| {
-                out.fill(HistBin::default());
-                let col = bins.col(f);
-                let out: &mut [HistBin; HIST_BINS] = match out.try_into() {
-                    Ok(o) => o,
-                    Err(_) => return,
-                };
-                if identity {
-                    for ((&b, &g), &h) in col.iter().zip(og).zip(oh) {
-                        let cell = &mut out[b as usize];
-                        cell.g += f64::from(g);
-                        cell.h += f64::from(h);
-                        cell.c += 1;
-                    }
-                } else {
-                    for ((&r, &g), &h) in rows.iter().zip(og).zip(oh) {
-                        let b = col.get(r as usize).copied().unwrap_or(0);
-                        let cell = &mut out[b as usize];
-                        cell.g += f64::from(g);
-                        cell.h += f64::from(h);
-                        cell.c += 1;
-                    }
+        let fill = |(f, out): (usize, &mut [HistBin])| {
+            out.fill(HistBin::default());
+            let col = bins.col(f);
+            let out: &mut [HistBin; HIST_BINS] = match out.try_into() {
+                Ok(o) => o,
+                Err(_) => return,
+            };
+            if identity {
+                for ((&b, &g), &h) in col.iter().zip(og).zip(oh) {
+                    let cell = &mut out[b as usize];
+                    cell.g += f64::from(g);
+                    cell.h += f64::from(h);
+                    cell.c += 1;
                 }
-            });
+            } else {
+                for ((&r, &g), &h) in rows.iter().zip(og).zip(oh) {
+                    let b = col.get(r as usize).copied().unwrap_or(0);
+                    let cell = &mut out[b as usize];
+                    cell.g += f64::from(g);
+                    cell.h += f64::from(h);
+                    cell.c += 1;
+                }
+            }
+        };
+        let is_active = |(f, _): &(usize, &mut [HistBin])| active.get(*f).copied().unwrap_or(false);
+        let n_active = active.iter().filter(|a| **a).count();
+        if rows.len().saturating_mul(n_active) < PAR_MIN_CELLS {
+            self.bins
+                .chunks_mut(HIST_BINS)
+                .enumerate()
+                .filter(is_active)
+                .for_each(fill);
+        } else {
+            self.bins
+                .par_chunks_mut(HIST_BINS)
+                .enumerate()
+                .filter(is_active)
+                .for_each(fill);
+        }
     }
 
     /// `self = self - other` on the active features (the larger child from
     /// the parent and the smaller child).
     pub fn subtract(&mut self, other: &Histogram, active: &[bool]) {
-        self.bins
-            .par_chunks_mut(HIST_BINS)
-            .zip(other.bins.par_chunks(HIST_BINS))
-            .enumerate()
-            .filter(|(f, _)| active.get(*f).copied().unwrap_or(false))
-            .for_each(|(_, (a, b))| {
+        let sub = |(f, (a, b)): (usize, (&mut [HistBin], &[HistBin]))| {
+            if active.get(f).copied().unwrap_or(false) {
                 for (x, y) in a.iter_mut().zip(b) {
                     x.g -= y.g;
                     x.h -= y.h;
                     x.c = x.c.saturating_sub(y.c);
                 }
-            });
+            }
+        };
+        if self.bins.len() < PAR_MIN_CELLS {
+            self.bins
+                .chunks_mut(HIST_BINS)
+                .zip(other.bins.chunks(HIST_BINS))
+                .enumerate()
+                .for_each(sub);
+        } else {
+            self.bins
+                .par_chunks_mut(HIST_BINS)
+                .zip(other.bins.par_chunks(HIST_BINS))
+                .enumerate()
+                .for_each(sub);
+        }
     }
 }
 

@@ -9,6 +9,8 @@ use rayon::prelude::*;
 
 /// Rows per parallel chunk.
 const CHUNK: usize = 4096;
+/// Up to this many rows the same chunks are summed on the calling thread.
+const SEQ_MAX_ROWS: usize = 2 * CHUNK;
 
 /// The loss as the booster uses it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -195,56 +197,74 @@ impl LossFn {
         h: &mut [f32],
     ) -> f64 {
         let k = self.n_trees();
-        let partial: Vec<f64> = y
-            .par_chunks(CHUNK)
-            .zip(raw.par_chunks(CHUNK * k))
-            .zip(g.par_chunks_mut(CHUNK * k))
-            .zip(h.par_chunks_mut(CHUNK * k))
-            .enumerate()
-            .map(|(ci, (((yc, rc), gc), hc))| {
-                let mut s = 0.0;
-                for (i, &yi) in yc.iter().enumerate() {
-                    let (a, b) = (i * k, (i + 1) * k);
-                    let (Some(r), Some(gi), Some(hi)) =
-                        (rc.get(a..b), gc.get_mut(a..b), hc.get_mut(a..b))
-                    else {
-                        continue;
-                    };
-                    let l = self.row(yi, r, Some((&mut *gi, &mut *hi)));
-                    if let Some(wi) = w.and_then(|w| w.get(ci * CHUNK + i)) {
-                        let wf = *wi as f32;
-                        gi.iter_mut().for_each(|v| *v *= wf);
-                        hi.iter_mut().for_each(|v| *v *= wf);
-                        s += wi * l;
-                    } else {
-                        s += l;
-                    }
+        let chunk = |(ci, (((yc, rc), gc), hc)): (usize, (((&[f64], &[f64]), &mut [f32]), &mut [f32]))| {
+            let mut s = 0.0;
+            for (i, &yi) in yc.iter().enumerate() {
+                let (a, b) = (i * k, (i + 1) * k);
+                let (Some(r), Some(gi), Some(hi)) =
+                    (rc.get(a..b), gc.get_mut(a..b), hc.get_mut(a..b))
+                else {
+                    continue;
+                };
+                let l = self.row(yi, r, Some((&mut *gi, &mut *hi)));
+                if let Some(wi) = w.and_then(|w| w.get(ci * CHUNK + i)) {
+                    let wf = *wi as f32;
+                    gi.iter_mut().for_each(|v| *v *= wf);
+                    hi.iter_mut().for_each(|v| *v *= wf);
+                    s += wi * l;
+                } else {
+                    s += l;
                 }
-                s
-            })
-            .collect();
+            }
+            s
+        };
+        let partial: Vec<f64> = if y.len() <= SEQ_MAX_ROWS {
+            y.chunks(CHUNK)
+                .zip(raw.chunks(CHUNK * k))
+                .zip(g.chunks_mut(CHUNK * k))
+                .zip(h.chunks_mut(CHUNK * k))
+                .enumerate()
+                .map(chunk)
+                .collect()
+        } else {
+            y.par_chunks(CHUNK)
+                .zip(raw.par_chunks(CHUNK * k))
+                .zip(g.par_chunks_mut(CHUNK * k))
+                .zip(h.par_chunks_mut(CHUNK * k))
+                .enumerate()
+                .map(chunk)
+                .collect()
+        };
         mean_of(partial, y.len(), w)
     }
 
     /// The weighted mean loss at `raw`.
     pub fn loss(self, y: &[f64], w: Option<&[f64]>, raw: &[f64]) -> f64 {
         let k = self.n_trees();
-        let partial: Vec<f64> = y
-            .par_chunks(CHUNK)
-            .zip(raw.par_chunks(CHUNK * k))
-            .enumerate()
-            .map(|(ci, (yc, rc))| {
-                yc.iter()
-                    .enumerate()
-                    .map(|(i, &yi)| {
-                        let l = rc
-                            .get(i * k..(i + 1) * k)
-                            .map_or(0.0, |r| self.row(yi, r, None));
-                        w.and_then(|w| w.get(ci * CHUNK + i)).map_or(l, |wi| wi * l)
-                    })
-                    .sum::<f64>()
-            })
-            .collect();
+        let chunk = |(ci, (yc, rc)): (usize, (&[f64], &[f64]))| {
+            yc.iter()
+                .enumerate()
+                .map(|(i, &yi)| {
+                    let l = rc
+                        .get(i * k..(i + 1) * k)
+                        .map_or(0.0, |r| self.row(yi, r, None));
+                    w.and_then(|w| w.get(ci * CHUNK + i)).map_or(l, |wi| wi * l)
+                })
+                .sum::<f64>()
+        };
+        let partial: Vec<f64> = if y.len() <= SEQ_MAX_ROWS {
+            y.chunks(CHUNK)
+                .zip(raw.chunks(CHUNK * k))
+                .enumerate()
+                .map(chunk)
+                .collect()
+        } else {
+            y.par_chunks(CHUNK)
+                .zip(raw.par_chunks(CHUNK * k))
+                .enumerate()
+                .map(chunk)
+                .collect()
+        };
         mean_of(partial, y.len(), w)
     }
 }

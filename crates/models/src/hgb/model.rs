@@ -133,9 +133,13 @@ impl FittedHgb {
         let mut out: Vec<f64> = (0..n).flat_map(|_| self.baseline.iter().copied()).collect();
         if p > 0 && flat.len() == n * p && out.len() == n * k {
             let forest = FlatForest::new(&self.trees);
-            out.par_chunks_mut(PREDICT_CHUNK * k)
-                .zip(flat.par_chunks(PREDICT_CHUNK * p))
-                .for_each(|(o, xc)| forest.add_raw(xc, p, k, o));
+            if n <= PREDICT_CHUNK {
+                forest.add_raw(flat, p, k, &mut out);
+            } else {
+                out.par_chunks_mut(PREDICT_CHUNK * k)
+                    .zip(flat.par_chunks(PREDICT_CHUNK * p))
+                    .for_each(|(o, xc)| forest.add_raw(xc, p, k, o));
+            }
         }
         Array2::from_shape_vec((n, k), out).map_err(|e| ModelError::InvalidInput(e.to_string()))
     }

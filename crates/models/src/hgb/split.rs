@@ -4,6 +4,10 @@
 use super::histogram::{HIST_BINS, HistBin, Histogram};
 use rayon::prelude::*;
 
+/// With fewer features the split search runs on the calling thread (a
+/// feature's scan takes a microsecond or two, less than a rayon hand-off).
+const PAR_MIN_FEATURES: usize = 64;
+
 /// Sums over the rows of a node.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct NodeStats {
@@ -149,24 +153,23 @@ pub fn find_best_split(
     total: NodeStats,
     rules: &SplitRules,
 ) -> Option<SplitInfo> {
-    let candidates: Vec<Option<SplitInfo>> = (0..n_bins.len())
-        .into_par_iter()
-        .map(|f| {
-            if !active.get(f).copied().unwrap_or(false) {
-                return None;
-            }
-            let nb = n_bins.get(f).copied().unwrap_or(1);
-            let miss = has_missing.get(f).copied().unwrap_or(false);
-            best_for_feature(hist.feature(f), f, nb, miss, total, rules)
-        })
-        .collect();
-    candidates
-        .into_iter()
-        .flatten()
-        .fold(None, |best: Option<SplitInfo>, s| match best {
-            Some(b) if b.gain >= s.gain => Some(b),
-            _ => Some(s),
-        })
+    let one = |f: usize| {
+        if !active.get(f).copied().unwrap_or(false) {
+            return None;
+        }
+        let nb = n_bins.get(f).copied().unwrap_or(1);
+        let miss = has_missing.get(f).copied().unwrap_or(false);
+        best_for_feature(hist.feature(f), f, nb, miss, total, rules)
+    };
+    let better = |best: Option<SplitInfo>, s: SplitInfo| match best {
+        Some(b) if b.gain >= s.gain => Some(b),
+        _ => Some(s),
+    };
+    if n_bins.len() < PAR_MIN_FEATURES {
+        return (0..n_bins.len()).filter_map(one).fold(None, better);
+    }
+    let candidates: Vec<Option<SplitInfo>> = (0..n_bins.len()).into_par_iter().map(one).collect();
+    candidates.into_iter().flatten().fold(None, better)
 }
 
 #[cfg(test)]

@@ -1,0 +1,104 @@
+//! Histogram gradient boosting on *small* data: the tuning grid of the seed
+//! workflow fits ~640 rows × 20 features many times, so per-fit fixed costs
+//! (binning, allocations, thread hand-offs) dominate.
+//!
+//! `HGB_SMALL_FITS=<n> cargo bench -p mlw-models --bench hgb_small` skips
+//! criterion and runs `n` fits of the 100-iteration depth-5 model, printing a
+//! fingerprint of the last model (for profilers such as callgrind, and to
+//! check that an optimisation leaves the fitted model bit-identical).
+
+use criterion::Criterion;
+use std::hint::black_box;
+use mlw_models::hgb::HgbParams;
+use mlw_models::{FittedEstimator, Target, TrainSet};
+use ndarray::{Array1, Array2};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+const N: usize = 640;
+const P: usize = 20;
+
+/// Continuous features (about normal) with a noisy linear-plus-interaction label.
+fn data() -> (Array2<f64>, Array1<usize>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(42);
+    let x = Array2::from_shape_fn((N, P), |_| {
+        (0..4).map(|_| rng.random_range(-1.0..1.0)).sum::<f64>()
+    });
+    let y = x
+        .rows()
+        .into_iter()
+        .map(|r| {
+            let s = r[0] - 0.5 * r[1] + r[2] * r[3] + 0.3 * r[4] + rng.random_range(-1.0..1.0);
+            usize::from(s > 0.0)
+        })
+        .collect();
+    (x, y)
+}
+
+fn params(n_estimators: usize) -> HgbParams {
+    HgbParams::default()
+        .with_n_estimators(n_estimators)
+        .with_learning_rate(0.1)
+        .with_max_depth(Some(5))
+        .with_seed(0)
+}
+
+fn fingerprint(x: &Array2<f64>, y: &Array1<usize>, n_fits: usize) {
+    let set = TrainSet::new(
+        x.view(),
+        Target::Classes {
+            codes: y.view(),
+            n_classes: 2,
+        },
+    );
+    let p = params(100);
+    let mut model = None;
+    for _ in 0..n_fits {
+        model = Some(black_box(p.fit_hgb(&set).unwrap()));
+    }
+    let Some(model) = model else { return };
+    let raw = model.predict_raw(x.view()).unwrap();
+    let mut hasher = DefaultHasher::new();
+    for v in raw.iter().chain(model.train_loss()) {
+        v.to_bits().hash(&mut hasher);
+    }
+    let json = serde_json::to_string(&model.to_serialized().unwrap().state).unwrap();
+    json.hash(&mut hasher);
+    println!(
+        "hgb_small fingerprint {:016x} ({} trees, {} fits)",
+        hasher.finish(),
+        model.trees().len(),
+        n_fits
+    );
+}
+
+fn main() {
+    let (x, y) = data();
+    if let Some(n) = std::env::var("HGB_SMALL_FITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        fingerprint(&x, &y, n);
+        return;
+    }
+    let set = TrainSet::new(
+        x.view(),
+        Target::Classes {
+            codes: y.view(),
+            n_classes: 2,
+        },
+    );
+    let mut c = Criterion::default().configure_from_args();
+    for iters in [100, 200] {
+        let p = params(iters);
+        c.bench_function(&format!("hgb_small/fit_{iters}_iter_depth5/640x20"), |b| {
+            b.iter(|| black_box(p.fit_hgb(&set).unwrap()))
+        });
+    }
+    let model = params(100).fit_hgb(&set).unwrap();
+    c.bench_function("hgb_small/predict_proba_100_trees/640x20", |b| {
+        b.iter(|| black_box(model.predict_proba(x.view()).unwrap()))
+    });
+    c.final_summary();
+}
