@@ -93,7 +93,6 @@ pub(crate) fn proba_from_scores(
     Ok(proba)
 }
 
-
 /// A classifier whose probabilities are calibrated: one or more base models
 /// (one per fold for a CV ensemble) with their calibrators; probabilities
 /// are averaged over the members. Built by

@@ -47,7 +47,9 @@ fn ensemble_rows_come_from_the_member_that_did_not_see_them() {
         let params = CalibratedClassifierParams::new(method)
             .with_cv(Cv::Folds(4))
             .with_seed(9);
-        let cv = params.fit_out_of_fold(base.as_ref(), &set(&x, &y, 2)).unwrap();
+        let cv = params
+            .fit_out_of_fold(base.as_ref(), &set(&x, &y, 2))
+            .unwrap();
         assert_eq!(cv.oof_proba.dim(), (240, 2));
         assert_partition(&cv.folds, 240);
         for (k, fold) in cv.folds.iter().enumerate() {

@@ -41,6 +41,25 @@ pub struct Predictions {
     pub warnings: Vec<String>,
 }
 
+/// Models whose `predict` is, bit for bit, the first argmax of their
+/// `predict_proba` row: for them the predicted class is taken from the
+/// probabilities instead of running the model a second time (a calibrated
+/// ensemble costs its full ensemble per call). Others are asked for both.
+const ARGMAX_OF_PROBA: [&str; 1] = [mlw_calibration::ALGORITHM];
+
+/// Index of the largest value, the first on ties (as the models' `predict`).
+fn first_argmax(row: ndarray::ArrayView1<'_, f64>) -> usize {
+    let mut best = 0;
+    let mut best_p = f64::NEG_INFINITY;
+    for (k, &p) in row.iter().enumerate() {
+        if k == 0 || p > best_p {
+            best = k;
+            best_p = p;
+        }
+    }
+    best
+}
+
 /// Maps a transform failure that is the input's fault to a contract violation.
 fn model_error(e: ModelError) -> InferenceError {
     let v = match e {
@@ -176,12 +195,17 @@ impl Predictor {
             (Vec::new(), Array2::zeros((0, classes.len())))
         } else {
             let x = pipeline.transform(&checked.frame).map_err(model_error)?;
-            let codes = pipeline.model.predict(x.view()).map_err(model_error)?;
             let proba = pipeline
                 .model
                 .predict_proba(x.view())
                 .map_err(model_error)?;
-            (codes.to_vec(), proba)
+            let codes = if ARGMAX_OF_PROBA.contains(&pipeline.model.algorithm()) {
+                // Same codes as `predict`, without running the model twice.
+                proba.rows().into_iter().map(|r| first_argmax(r) as f64).collect()
+            } else {
+                pipeline.model.predict(x.view()).map_err(model_error)?.to_vec()
+            };
+            (codes, proba)
         };
         let label = |c: f64| -> Result<String, InferenceError> {
             classes.get(c as usize).cloned().ok_or_else(|| {

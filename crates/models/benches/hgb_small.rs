@@ -8,13 +8,13 @@
 //! check that an optimisation leaves the fitted model bit-identical).
 
 use criterion::Criterion;
-use std::hint::black_box;
 use mlw_models::hgb::HgbParams;
 use mlw_models::{FittedEstimator, Target, TrainSet};
 use ndarray::{Array1, Array2};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hint::black_box;
 
 const N: usize = 640;
 const P: usize = 20;

@@ -52,7 +52,11 @@ pub fn write_artifacts(
 ) -> Result<WrittenArtifacts, WorkflowError> {
     let mut t = std::time::Instant::now();
     let mut lap = |part: &str| {
-        tracing::debug!(part, seconds = t.elapsed().as_secs_f64(), "artifact written");
+        tracing::debug!(
+            part,
+            seconds = t.elapsed().as_secs_f64(),
+            "artifact written"
+        );
         t = std::time::Instant::now();
     };
     let dir = ArtifactDir::create(run_dir)?;

@@ -275,7 +275,11 @@ fn threshold_comes_from_training_folds_only() {
     let transformer = mlw_tuning::apply_preprocess_params(&run.plan.params, &run.chosen.params)
         .expect("transformer");
     let (_, x) = transformer.fit_transform(&train_x).expect("features");
-    let mlw_tuning::TargetData::Classes { codes: y, n_classes } = &run.split.y_train else {
+    let mlw_tuning::TargetData::Classes {
+        codes: y,
+        n_classes,
+    } = &run.split.y_train
+    else {
         panic!("binary target");
     };
     let y = ndarray::Array1::from(y.clone());

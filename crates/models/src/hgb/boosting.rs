@@ -234,7 +234,10 @@ fn add_tree_binned(raw: &mut [f64], k: usize, c: usize, tree: &Tree, bins: &Binn
     if raw.len() < PAR_MIN_ROWS * k {
         raw.chunks_mut(k).enumerate().for_each(add);
     } else {
-        raw.par_chunks_mut(k).with_min_len(1024).enumerate().for_each(add);
+        raw.par_chunks_mut(k)
+            .with_min_len(1024)
+            .enumerate()
+            .for_each(add);
     }
 }
 
@@ -372,6 +375,8 @@ pub(crate) fn fit(params: &HgbParams, data: &TrainSet<'_>) -> Result<FittedHgb, 
         }
     }
     train_history.push(loss.loss(&y, w.as_deref(), &raw));
+    // Hands its histograms to the next fit on this thread.
+    drop(grower);
 
     Ok(FittedHgb::new(super::model::FittedParts {
         n_features,

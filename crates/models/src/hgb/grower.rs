@@ -101,15 +101,45 @@ pub struct Grower<'a> {
     scratch: Vec<u32>,
 }
 
+thread_local! {
+    /// Histograms of finished growers, for the next grower on this thread:
+    /// small fits would otherwise spend much of their time allocating and
+    /// zeroing them (and faulting their pages in).
+    static SPARE_HISTOGRAMS: std::cell::RefCell<Vec<Histogram>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Spare histograms kept per thread at most.
+const MAX_SPARE: usize = 64;
+
+impl Drop for Grower<'_> {
+    fn drop(&mut self) {
+        let mut pool = std::mem::take(&mut self.pool);
+        pool.truncate(MAX_SPARE);
+        // Ignored when the thread is shutting down.
+        let _ = SPARE_HISTOGRAMS.try_with(|spare| {
+            if let Ok(mut spare) = spare.try_borrow_mut() {
+                *spare = pool;
+            }
+        });
+    }
+}
+
 impl<'a> Grower<'a> {
     /// A grower over a binned training matrix.
     pub fn new(bins: &'a BinnedMatrix, mapper: &'a BinMapper) -> Self {
         let n_bins = (0..mapper.n_features()).map(|f| mapper.n_bins(f)).collect();
+        let n_features = mapper.n_features();
+        let pool = SPARE_HISTOGRAMS.with_borrow_mut(|spare| {
+            let mut pool = std::mem::take(spare);
+            pool.retain(|h| h.n_features() == n_features);
+            pool
+        });
         Grower {
             bins,
             mapper,
             n_bins,
-            pool: Vec::new(),
+            pool,
             og: Vec::new(),
             oh: Vec::new(),
             scratch: Vec::new(),

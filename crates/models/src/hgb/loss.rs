@@ -12,6 +12,12 @@ const CHUNK: usize = 4096;
 /// Up to this many rows the same chunks are summed on the calling thread.
 const SEQ_MAX_ROWS: usize = 2 * CHUNK;
 
+/// One chunk of a gradient pass: (index, (((y, raw), g), h)).
+type GradChunk<'a> = (
+    usize,
+    (((&'a [f64], &'a [f64]), &'a mut [f32]), &'a mut [f32]),
+);
+
 /// The loss as the booster uses it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum LossFn {
@@ -197,7 +203,7 @@ impl LossFn {
         h: &mut [f32],
     ) -> f64 {
         let k = self.n_trees();
-        let chunk = |(ci, (((yc, rc), gc), hc)): (usize, (((&[f64], &[f64]), &mut [f32]), &mut [f32]))| {
+        let chunk = |(ci, (((yc, rc), gc), hc)): GradChunk<'_>| {
             let mut s = 0.0;
             for (i, &yi) in yc.iter().enumerate() {
                 let (a, b) = (i * k, (i + 1) * k);

@@ -1,7 +1,7 @@
 //! Split search on a node's histograms, with missing values sent to the
 //! side that gains most (scikit-learn's two scans).
 
-use super::histogram::{HIST_BINS, HistBin, Histogram};
+use super::histogram::{BinMask, HIST_BINS, HistBin, Histogram, for_each_bin, for_each_bin_rev};
 use rayon::prelude::*;
 
 /// With fewer features the split search runs on the calling thread (a
@@ -62,10 +62,18 @@ pub fn leaf_value(s: NodeStats, l2: f64) -> f64 {
     if d > 0.0 { -s.g / d } else { 0.0 }
 }
 
+/// A cell that adds exactly nothing to a running sum (no rows, and no
+/// rounding residue left by a histogram subtraction).
+#[inline]
+fn is_empty(cell: &HistBin) -> bool {
+    cell.c == 0 && cell.g == 0.0 && cell.h == 0.0
+}
+
 /// Best split of one feature (`n_bins` value bins; `has_missing` when the
 /// feature had NaN at fit).
 fn best_for_feature(
     cells: &[HistBin],
+    mask: BinMask,
     feature: usize,
     n_bins: usize,
     has_missing: bool,
@@ -102,26 +110,37 @@ fn best_for_feature(
             && b_h >= rules.min_hessian
     };
     // Scan 1: missing values go right. With missing values, the last bin
-    // may go left too (a split "NaN versus the rest").
+    // may go left too (a split "NaN versus the rest"). Cells outside the
+    // mask are exactly empty: `left` would not change, the gain would equal
+    // the previous bin's (which wins ties), so they are skipped.
     let end = n_bins - 1 + usize::from(has_missing);
     let mut left = NodeStats::default();
-    for (b, cell) in cells.iter().enumerate().take(end) {
+    for_each_bin(&mask, end.min(HIST_BINS), |b| {
+        let cell = cells[b];
+        if is_empty(&cell) {
+            return true;
+        }
         left.g += cell.g;
         left.h += cell.h;
         left.n += cell.c;
         let rn = total.n.saturating_sub(left.n);
         if rn < rules.min_samples_leaf {
-            break;
+            return false;
         }
         if ok(left, rn, total.h - left.h) {
             consider(left, b, false);
         }
-    }
-    // Scan 2: missing values go left (only when there are any).
+        true
+    });
+    // Scan 2: missing values go left (only when there are any); cell `b + 1`
+    // moves to the right for the split at bin `b`.
     if has_missing && n_bins >= 2 {
         let mut right = NodeStats::default();
-        for b in (0..n_bins - 1).rev() {
-            let cell = cells[b + 1];
+        for_each_bin_rev(&mask, 1, n_bins.min(HIST_BINS), |j| {
+            let cell = cells[j];
+            if is_empty(&cell) {
+                return true;
+            }
             right.g += cell.g;
             right.h += cell.h;
             right.n += cell.c;
@@ -131,12 +150,13 @@ fn best_for_feature(
                 n: total.n.saturating_sub(right.n),
             };
             if l.n < rules.min_samples_leaf {
-                break;
+                return false;
             }
             if ok(l, right.n, right.h) {
-                consider(l, b, true);
+                consider(l, j - 1, true);
             }
-        }
+            true
+        });
     }
     best
 }
@@ -159,7 +179,7 @@ pub fn find_best_split(
         }
         let nb = n_bins.get(f).copied().unwrap_or(1);
         let miss = has_missing.get(f).copied().unwrap_or(false);
-        best_for_feature(hist.feature(f), f, nb, miss, total, rules)
+        best_for_feature(hist.feature(f), hist.mask(f), f, nb, miss, total, rules)
     };
     let better = |best: Option<SplitInfo>, s: SplitInfo| match best {
         Some(b) if b.gain >= s.gain => Some(b),
@@ -189,11 +209,15 @@ mod tests {
         let mut h = Histogram::new(1);
         let mut t = NodeStats::default();
         for &(b, g, c) in cells {
-            h.bins[b] = HistBin {
-                g,
-                h: f64::from(c),
-                c,
-            };
+            h.set(
+                0,
+                b,
+                HistBin {
+                    g,
+                    h: f64::from(c),
+                    c,
+                },
+            );
             t.g += g;
             t.h += f64::from(c);
             t.n += c;
