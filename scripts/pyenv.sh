@@ -3,6 +3,7 @@
 #
 #   scripts/pyenv.sh            -> prints e.g. /repo/.venv/bin/python
 #   MLW_VENV=/cache/venv scripts/pyenv.sh
+#   MLW_VENV=.venv-bench MLW_REQUIREMENTS=../shared/bench/requirements.txt scripts/pyenv.sh
 #
 # The venv (default: <repo>/.venv) is reused as long as the SHA-256 of
 # scripts/requirements-test.txt matches the stamp written after the last
@@ -12,7 +13,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${MLW_VENV:-$root/.venv}"
-req="$root/scripts/requirements-test.txt"
+req="${MLW_REQUIREMENTS:-$root/scripts/requirements-test.txt}"
 stamp="$venv/.mlw-requirements-test.sha256"
 want="$(sha256sum "$req" | cut -d' ' -f1)"
 

@@ -6,7 +6,7 @@
 //! `cargo run --release -p mlw-serve --example serve_path -- <bundle dir> [rows] [iterations]`
 
 use mlw_inference::{ModelBundle, Predictor};
-use mlw_serve::api::{parse_invocations, parse_json};
+use mlw_serve::api::{InvocationsBody, parse_invocations, parse_json};
 use std::fmt::Write as _;
 use std::time::Instant;
 
@@ -20,7 +20,10 @@ fn payload(rows: usize, features: usize) -> String {
         (s >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 2.0
     };
     let cols: Vec<String> = (0..features).map(|i| format!("\"feature_{i}\"")).collect();
-    let mut out = format!("{{\"dataframe_split\": {{\"columns\": [{}], \"data\": [", cols.join(", "));
+    let mut out = format!(
+        "{{\"dataframe_split\": {{\"columns\": [{}], \"data\": [",
+        cols.join(", ")
+    );
     for r in 0..rows {
         if r > 0 {
             out.push_str(", ");
@@ -40,21 +43,35 @@ fn payload(rows: usize, features: usize) -> String {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let dir = args.next().unwrap_or_else(|| "/tmp/mlw-serve-bench/model".into());
+    let dir = args
+        .next()
+        .unwrap_or_else(|| "/tmp/mlw-serve-bench/model".into());
     let rows: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1000);
     let iters: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(50);
     let predictor = Predictor::new(ModelBundle::load(std::path::Path::new(&dir))?);
-    let names: Vec<String> = predictor.schema().features.iter().map(|f| f.name.clone()).collect();
+    let names: Vec<String> = predictor
+        .schema()
+        .features
+        .iter()
+        .map(|f| f.name.clone())
+        .collect();
     let body = payload(rows, 20);
     let (mut t_parse, mut t_frame, mut t_predict, mut t_json) = (0.0, 0.0, 0.0, 0.0);
+    let mut t_typed = 0.0;
     let mut bytes = 0usize;
     for _ in 0..iters {
         let t = Instant::now();
         let value = parse_json(body.as_bytes())?;
         t_parse += t.elapsed().as_secs_f64();
         let t = Instant::now();
-        let df = parse_invocations(&value, &names)?;
+        let df_slow = parse_invocations(&value, &names)?;
         t_frame += t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let df = InvocationsBody::read(body.as_bytes())?.into_frame(&names)?;
+        t_typed += t.elapsed().as_secs_f64();
+        if !df.equals_missing(&df_slow) {
+            return Err("the typed and the Value parsers disagree".into());
+        }
         let t = Instant::now();
         let preds = predictor.predict(&df)?;
         t_predict += t.elapsed().as_secs_f64();
@@ -88,12 +105,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         t_model * 1e3 / iters as f64
     );
     println!(
-        "rows {rows} x {iters}: parse {:.3} ms, frame {:.3} ms, check+transform+predict {:.3} ms, response {:.3} ms (total {:.3} ms; {} bytes out)",
+        "rows {rows} x {iters}: Value parse {:.3} ms + frame {:.3} ms, or typed parse+frame {:.3} ms; check+transform+predict {:.3} ms, response {:.3} ms (total with typed parse {:.3} ms; {} bytes out)",
         ms(t_parse),
         ms(t_frame),
+        ms(t_typed),
         ms(t_predict),
         ms(t_json),
-        ms(t_parse + t_frame + t_predict + t_json),
+        ms(t_typed + t_predict + t_json),
         bytes / iters
     );
     Ok(())

@@ -2,7 +2,7 @@
 //! `/v1/predict` body and MLflow's scoring payloads for `/invocations`.
 
 use mlw_inference::{
-    DataFrame, InferenceError, columns_to_frame, records_to_frame, split_to_frame,
+    DataFrame, InferenceError, SplitBody, columns_to_frame, records_to_frame, split_to_frame,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -144,6 +144,42 @@ fn rows_to_frame(
         records_to_frame(&objects(rows, what)?)
     } else {
         positional(rows, names, what)
+    }
+}
+
+/// An `/invocations` body, read but not yet turned into a table.
+#[derive(Debug)]
+pub enum InvocationsBody {
+    /// The common `dataframe_split` body, parsed straight into typed cells.
+    Split(SplitBody),
+    /// Any other body (and any that is not exactly that shape), as JSON.
+    Json(Value),
+}
+
+impl InvocationsBody {
+    /// Reads the raw body: [`SplitBody`] when it is exactly that shape,
+    /// otherwise [`parse_json`] (so invalid JSON fails here, before the
+    /// model is looked up, as it always has).
+    ///
+    /// # Errors
+    /// As [`parse_json`].
+    pub fn read(body: &[u8]) -> Result<Self, InferenceError> {
+        match SplitBody::parse(body) {
+            Some(split) => Ok(InvocationsBody::Split(split)),
+            None => parse_json(body).map(InvocationsBody::Json),
+        }
+    }
+
+    /// The table: both variants give the table [`parse_invocations`] builds
+    /// from the same JSON, with the same errors.
+    ///
+    /// # Errors
+    /// As [`parse_invocations`].
+    pub fn into_frame(self, feature_names: &[String]) -> Result<DataFrame, InferenceError> {
+        match self {
+            InvocationsBody::Split(split) => split.to_frame(),
+            InvocationsBody::Json(value) => parse_invocations(&value, feature_names),
+        }
     }
 }
 

@@ -11,8 +11,8 @@
 //! | `GET /openapi.json` | no | the OpenAPI 3.1 document |
 
 use crate::api::{
-    InvocationsQuery, InvocationsResponse, ModelResponse, OutputKind, PredictResponse,
-    StatusResponse, parse_invocations, parse_json, parse_predict,
+    InvocationsBody, InvocationsQuery, InvocationsResponse, ModelResponse, OutputKind,
+    PredictResponse, StatusResponse, parse_json, parse_predict,
 };
 use crate::error::ApiError;
 use crate::metrics::route_label;
@@ -161,7 +161,7 @@ async fn invocations(
     let Query(query) = query
         .map_err(|r| ApiError::BadRequest(format!("{r}; output must be label, proba or full")))?;
     let kind = output_kind(&query, &headers)?;
-    let value = parse_json(&body_bytes(body)?)?;
+    let body = InvocationsBody::read(&body_bytes(body)?)?;
     let features: Vec<String> = state
         .require_model()?
         .predictor
@@ -170,7 +170,7 @@ async fn invocations(
         .iter()
         .map(|f| f.name.clone())
         .collect();
-    let df = parse_invocations(&value, &features)?;
+    let df = body.into_frame(&features)?;
     let preds = run_predict(&state, df).await?;
     let predictions = match kind {
         OutputKind::Label => preds.primary(),

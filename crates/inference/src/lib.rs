@@ -72,6 +72,7 @@ pub const CRATE: &str = "mlw-inference";
 
 mod batch;
 mod bundle;
+mod cells;
 mod coerce;
 mod contract;
 mod error;
@@ -87,6 +88,7 @@ pub use bundle::{
     BUNDLE_FORMAT_VERSION, CHECKSUMS_FILE, DecisionThreshold, MLMODEL_FILE, MLW_VERSION,
     MODEL_FILE, ModelBundle, ModelInfo, SCHEMA_FILE,
 };
+pub use cells::{Cell, SplitBody, SplitPayload};
 pub use contract::CheckedInput;
 pub use error::{ContractViolations, InferenceError, MAX_LISTED, RowList, Violation};
 pub use files::sha256_hex;

@@ -201,9 +201,17 @@ impl Predictor {
                 .map_err(model_error)?;
             let codes = if ARGMAX_OF_PROBA.contains(&pipeline.model.algorithm()) {
                 // Same codes as `predict`, without running the model twice.
-                proba.rows().into_iter().map(|r| first_argmax(r) as f64).collect()
+                proba
+                    .rows()
+                    .into_iter()
+                    .map(|r| first_argmax(r) as f64)
+                    .collect()
             } else {
-                pipeline.model.predict(x.view()).map_err(model_error)?.to_vec()
+                pipeline
+                    .model
+                    .predict(x.view())
+                    .map_err(model_error)?
+                    .to_vec()
             };
             (codes, proba)
         };

@@ -90,34 +90,105 @@ pub fn columns_to_frame(columns: &Map<String, Value>) -> Result<DataFrame, Infer
     frame_from_columns(&names, &cols, height.unwrap_or(0))
 }
 
+/// One JSON cell, borrowed: from a [`Value`] or from a [`crate::Cell`]
+/// parsed straight from the request body. Both paths type columns through
+/// [`typed_column`], so they build identical tables.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CellRef<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    /// An integer above `i64::MAX` (a float column, written as digits in text).
+    UInt(u64),
+    Float(f64),
+    Text(&'a str),
+    Nested,
+}
+
+impl<'a> From<&'a Value> for CellRef<'a> {
+    fn from(v: &'a Value) -> Self {
+        match v {
+            Value::Null => CellRef::Null,
+            Value::Bool(b) => CellRef::Bool(*b),
+            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => CellRef::Int(i),
+                (None, Some(u)) => CellRef::UInt(u),
+                (None, None) => CellRef::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            Value::String(s) => CellRef::Text(s),
+            Value::Array(_) | Value::Object(_) => CellRef::Nested,
+        }
+    }
+}
+
+impl CellRef<'_> {
+    fn as_f64(self) -> Option<f64> {
+        match self {
+            CellRef::Int(i) => Some(i as f64),
+            CellRef::UInt(u) => Some(u as f64),
+            CellRef::Float(x) => Some(x),
+            _ => None,
+        }
+    }
+
+    /// The text of a non-text value in a text column, as `Value`'s `Display`.
+    fn text(self) -> Option<String> {
+        match self {
+            CellRef::Null => None,
+            CellRef::Bool(b) => Some(b.to_string()),
+            CellRef::Int(i) => Some(i.to_string()),
+            CellRef::UInt(u) => Some(u.to_string()),
+            CellRef::Float(x) => Some(
+                serde_json::Number::from_f64(x).map_or_else(|| "null".into(), |n| n.to_string()),
+            ),
+            CellRef::Text(s) => Some(s.to_owned()),
+            CellRef::Nested => None,
+        }
+    }
+}
+
 fn frame_from_columns(
     names: &[String],
     columns: &[Vec<&Value>],
     height: usize,
 ) -> Result<DataFrame, InferenceError> {
+    frame_from_cells(names, height, |j| {
+        columns
+            .get(j)
+            .map(|c| c.iter().map(|v| CellRef::from(*v)).collect())
+            .unwrap_or_default()
+    })
+}
+
+/// Checks names for repeats, then types column `j` of `cells(j)`.
+pub(crate) fn frame_from_cells<'a>(
+    names: &[String],
+    height: usize,
+    cells: impl Fn(usize) -> Vec<CellRef<'a>>,
+) -> Result<DataFrame, InferenceError> {
     let mut seen = std::collections::HashSet::new();
     let mut out: Vec<Column> = Vec::with_capacity(names.len());
-    for (name, values) in names.iter().zip(columns) {
+    for (j, name) in names.iter().enumerate() {
         if !seen.insert(name.as_str()) {
             return Err(InferenceError::BadRequest(format!(
                 "column {name:?} appears twice"
             )));
         }
-        out.push(json_column(name, values)?);
+        out.push(typed_column(name, &cells(j))?);
     }
     DataFrame::new(height, out).map_err(|e| InferenceError::BadRequest(e.to_string()))
 }
 
-fn json_column(name: &str, values: &[&Value]) -> Result<Column, InferenceError> {
+fn typed_column(name: &str, values: &[CellRef<'_>]) -> Result<Column, InferenceError> {
     let (mut bools, mut ints, mut floats, mut texts) = (0usize, 0usize, 0usize, 0usize);
     for (row, v) in values.iter().enumerate() {
         match v {
-            Value::Null => {}
-            Value::Bool(_) => bools += 1,
-            Value::Number(n) if n.is_i64() => ints += 1,
-            Value::Number(_) => floats += 1,
-            Value::String(_) => texts += 1,
-            Value::Array(_) | Value::Object(_) => {
+            CellRef::Null => {}
+            CellRef::Bool(_) => bools += 1,
+            CellRef::Int(_) => ints += 1,
+            CellRef::UInt(_) | CellRef::Float(_) => floats += 1,
+            CellRef::Text(_) => texts += 1,
+            CellRef::Nested => {
                 return Err(InferenceError::BadRequest(format!(
                     "column {name:?} row {row}: nested arrays and objects are not supported"
                 )));
@@ -131,30 +202,29 @@ fn json_column(name: &str, values: &[&Value]) -> Result<Column, InferenceError> 
             values.iter().map(|_| None::<f64>).collect::<Vec<_>>(),
         )
     } else if bools == non_null {
-        Series::new(
-            name.into(),
-            values.iter().map(|v| v.as_bool()).collect::<Vec<_>>(),
-        )
-    } else if ints == non_null {
-        Series::new(
-            name.into(),
-            values.iter().map(|v| v.as_i64()).collect::<Vec<_>>(),
-        )
-    } else if ints + floats == non_null {
-        Series::new(
-            name.into(),
-            values.iter().map(|v| v.as_f64()).collect::<Vec<_>>(),
-        )
-    } else {
-        let text: Vec<Option<String>> = values
+        let v: Vec<Option<bool>> = values
             .iter()
             .map(|v| match v {
-                Value::Null => None,
-                Value::String(s) => Some(s.clone()),
-                other => Some(other.to_string()),
+                CellRef::Bool(b) => Some(*b),
+                _ => None,
             })
             .collect();
-        Series::new(name.into(), text)
+        Series::new(name.into(), v)
+    } else if ints == non_null {
+        let v: Vec<Option<i64>> = values
+            .iter()
+            .map(|v| match v {
+                CellRef::Int(i) => Some(*i),
+                _ => None,
+            })
+            .collect();
+        Series::new(name.into(), v)
+    } else if ints + floats == non_null {
+        let v: Vec<Option<f64>> = values.iter().map(|v| v.as_f64()).collect();
+        Series::new(name.into(), v)
+    } else {
+        let v: Vec<Option<String>> = values.iter().map(|v| v.text()).collect();
+        Series::new(name.into(), v)
     };
     Ok(col.into_column())
 }

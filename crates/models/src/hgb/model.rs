@@ -132,13 +132,23 @@ impl FittedHgb {
         let flat = xs.as_slice().unwrap_or(&[]);
         let mut out: Vec<f64> = (0..n).flat_map(|_| self.baseline.iter().copied()).collect();
         if p > 0 && flat.len() == n * p && out.len() == n * k {
-            let forest = FlatForest::new(&self.trees);
-            if n <= PREDICT_CHUNK {
-                forest.add_raw(flat, p, k, &mut out);
-            } else {
-                out.par_chunks_mut(PREDICT_CHUNK * k)
+            match FlatForest::new(&self.trees) {
+                Some(forest) if n <= PREDICT_CHUNK => forest.add_raw(flat, p, k, &mut out),
+                Some(forest) => out
+                    .par_chunks_mut(PREDICT_CHUNK * k)
                     .zip(flat.par_chunks(PREDICT_CHUNK * p))
-                    .for_each(|(o, xc)| forest.add_raw(xc, p, k, o));
+                    .for_each(|(o, xc)| forest.add_raw(xc, p, k, o)),
+                // Trees that do not fit the compact layout: walk them as they are.
+                None => out
+                    .par_chunks_mut(k)
+                    .zip(flat.par_chunks(p))
+                    .for_each(|(o, row)| {
+                        for (t, tree) in self.trees.iter().enumerate() {
+                            if let Some(v) = o.get_mut(t % k) {
+                                *v += tree.predict_row(row);
+                            }
+                        }
+                    }),
             }
         }
         Array2::from_shape_vec((n, k), out).map_err(|e| ModelError::InvalidInput(e.to_string()))
