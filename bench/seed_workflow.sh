@@ -4,7 +4,7 @@
 #   bash bench/seed_workflow.sh [REPS]      (default 3, alternating)
 #
 # Each repetition runs, in a fresh temp dir:
-#   1. /work/shared/bench/seed_workflow.py with the project venv: it writes
+#   1. ../shared/bench/seed_workflow.py with the benchmark venv (scripts/bench-python.sh): it writes
 #      seed_data.sqlite (make_classification 1000 x 20, seed 42) and tracks to ./mlruns;
 #   2. mlw-train --config configs/seed.toml (release build) on that same SQLite
 #      file (`--set data.source=...`), tracking to its own ./mlruns.
@@ -13,8 +13,9 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 reps="${1:-3}"
-py="${MLW_BENCH_PYTHON:-$root/.venv/bin/python}"
-ref="${MLW_BENCH_REFERENCE:-/work/shared/bench/seed_workflow.py}"
+py="${MLW_BENCH_PYTHON:-$("$root/scripts/bench-python.sh")}"
+shared="${MLW_SHARED:-$(cd "$root/.." && pwd)/shared}"
+ref="${MLW_BENCH_REFERENCE:-$shared/bench/seed_workflow.py}"
 cargo build --release -q -p mlw-train --manifest-path "$root/Cargo.toml"
 mlw="$root/target/release/mlw-train"
 out="$(mktemp -d)"

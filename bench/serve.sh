@@ -7,7 +7,7 @@
 #   SKIP_MLFLOW=1 bench/serve.sh
 #
 # Environment: BENCH_DIR (work directory, default /tmp/mlw-serve-bench),
-# VENV (default ./.venv), REQUESTS (default 2000), MAX_SECONDS (default 60).
+# VENV (default .venv-bench, made by scripts/bench-python.sh), REQUESTS (default 2000), MAX_SECONDS (default 60).
 # Models: Rust = HGB 200 trees depth 5, sigmoid-calibrated over 5 folds
 # (examples/bench_bundle.rs); Python = the seed workflow's registered
 # CalibratedClassifierCV(GradientBoostingClassifier) (`models:/ml-workflow-gbc@staging`).
@@ -15,7 +15,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH_DIR=${BENCH_DIR:-/tmp/mlw-serve-bench}
-VENV=${VENV:-$ROOT/.venv}
+SHARED=${MLW_SHARED:-$(cd "$ROOT/.." && pwd)/shared}
+VENV=${VENV:-$(dirname "$(dirname "$("$ROOT/scripts/bench-python.sh")")")}
 REQUESTS=${REQUESTS:-2000}
 MAX_SECONDS=${MAX_SECONDS:-60}
 RUST_PORT=${RUST_PORT:-18080}
@@ -62,7 +63,7 @@ kill -TERM $RUST_PID; wait $RUST_PID || true
 if [[ -z "${SKIP_MLFLOW:-}" ]]; then
   cd "$BENCH_DIR"
   if [[ ! -d mlruns ]]; then
-    "$VENV/bin/python" /work/shared/bench/seed_workflow.py --bootstrap 100 > seed.log 2>&1
+    "$VENV/bin/python" "$SHARED/bench/seed_workflow.py" --bootstrap 100 > seed.log 2>&1
   fi
   start=$(date +%s.%N)
   # mlflow execs `uvicorn` from PATH: the venv's bin must come first.

@@ -6,7 +6,7 @@ Sends `POST /invocations` with a `dataframe_split` body of ROWS random rows
 REQUESTS requests or MAX_SECONDS seconds, whichever comes first, after a short
 warm-up. Prints one JSON line: throughput (requests/s, rows/s), latency
 p50/p90/p99/max in ms, errors, and the host load during the run when
-`hostload.py` (from /work/shared/bench) is importable.
+`hostload.py` (from ../shared/bench) is importable.
 
     serve_load.py --url http://127.0.0.1:8080 --rows 1 --concurrency 4 --requests 2000 --max-seconds 60
 """
@@ -114,7 +114,7 @@ def main():
 
     meter = None
     try:
-        sys.path.insert(0, "/work/shared/bench")
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench"))
         import hostload  # noqa: E402
 
         meter = hostload.LoadMeter()

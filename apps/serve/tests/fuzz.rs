@@ -1,5 +1,7 @@
 //! Arbitrary bodies never panic the server and never get a 500.
 
+// One fixture for the inference, predict and serve tests.
+#[path = "../../../crates/inference/tests/common/mod.rs"]
 mod common;
 
 use axum::body::Body;

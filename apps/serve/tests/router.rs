@@ -1,5 +1,7 @@
 //! The router in-process: every route, every error status, auth.
 
+// One fixture for the inference, predict and serve tests.
+#[path = "../../../crates/inference/tests/common/mod.rs"]
 mod common;
 
 use axum::body::{Body, to_bytes};
