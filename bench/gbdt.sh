@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # mlw's histogram GBDT against LightGBM, XGBoost and scikit-learn HGB on the
-# reference benchmark's data (/work/shared/bench/gbdt_bench.py), run
+# reference benchmark's data (../shared/bench/gbdt_bench.py), run
 # alternately (mlw, lightgbm, xgboost, sklearn per repetition) so that the
 # machine's background load hits every library alike.
 #
 # Usage: bench/gbdt.sh [SIZES=100000[,1000000]] [REPS=3] [THREADS=2]
-# Env:   PY (default .venv/bin/python), REF (default /work/shared/bench/gbdt_bench.py)
+# Env:   PY (default: the venv of scripts/bench-python.sh), REF (default ../shared/bench/gbdt_bench.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES="${1:-100000}"
 REPS="${2:-3}"
 THREADS="${3:-2}"
-PY="${PY:-.venv/bin/python}"
-REF="${REF:-/work/shared/bench/gbdt_bench.py}"
+PY="${PY:-$(scripts/bench-python.sh)}"
+REF="${REF:-$(cd .. && pwd)/shared/bench/gbdt_bench.py}"
 DATA=bench/data
 OUT="$DATA/gbdt_runs.jsonl"
 

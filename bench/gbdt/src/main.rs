@@ -1,5 +1,5 @@
 //! GBDT benchmark: trains mlw's histogram gradient boosting with the
-//! settings of the reference benchmark (`/work/shared/bench/gbdt_bench.py`:
+//! settings of the reference benchmark (`../shared/bench/gbdt_bench.py`:
 //! 100 iterations, learning rate 0.1, 31 leaves, 255 bins, at least 20 rows
 //! per leaf, 2 threads) and prints one JSON line: train seconds, predict
 //! rows/s, test metrics and peak RSS.
