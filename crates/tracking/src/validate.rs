@@ -185,6 +185,22 @@ pub fn model_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// A logged model needs a non-empty artifact path (the `MLmodel` file and
+/// the model's files go below it).
+///
+/// # Errors
+/// [`TrackingError::Invalid`] for an empty path.
+pub fn model_artifact_path(path: &str) -> Result<()> {
+    if path.is_empty() {
+        return Err(TrackingError::Invalid {
+            what: "artifact path",
+            name: String::new(),
+            rule: "a model needs a non-empty artifact path".into(),
+        });
+    }
+    Ok(())
+}
+
 /// An alias: 1..=255 chars of `[\w-]`, not `latest` and not `v<digits>`.
 pub fn alias(a: &str) -> Result<()> {
     let n = a.chars().count();

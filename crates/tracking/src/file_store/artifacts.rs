@@ -100,13 +100,7 @@ impl FileStore {
         flavor: &FlavorConf,
         signature: Option<&Signature>,
     ) -> Result<LoggedModel> {
-        if artifact_path.is_empty() {
-            return Err(TrackingError::Invalid {
-                what: "artifact path",
-                name: String::new(),
-                rule: "a model needs a non-empty artifact path".into(),
-            });
-        }
+        validate::model_artifact_path(artifact_path)?;
         self.log_artifacts_impl(run_id, local_model_dir, artifact_path)?;
         let model = LoggedModel::new(run_id, artifact_path, flavor, signature);
         let (_, dir) = self.run_dir(run_id)?;
