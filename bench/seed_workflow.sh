@@ -7,7 +7,10 @@
 #   1. ../shared/bench/seed_workflow.py with the benchmark venv (scripts/bench-python.sh): it writes
 #      seed_data.sqlite (make_classification 1000 x 20, seed 42) and tracks to ./mlruns;
 #   2. mlw-train --config configs/seed.toml (release build) on that same SQLite
-#      file (`--set data.source=...`), tracking to its own ./mlruns.
+#      file (`--set data.source=...`), tracking to its own ./mlruns, with
+#      `split.generator=numpy` so that its holdout is the very rows the
+#      reference's train_test_split(random_state=42) holds out: the holdout
+#      metrics then compare models, not splits.
 # Prints per-phase seconds, holdout metrics and the wall-time ratio.
 set -euo pipefail
 
@@ -27,7 +30,7 @@ for i in $(seq 1 "$reps"); do
   # Python first: it generates the data both sides train on.
   ( cd "$work/py" && /usr/bin/time -f "%e" -o "$work/py.wall" "$py" "$ref" 2>"$work/py.log" | tail -1 >"$work/py.json" )
   ( cd "$work/mlw" && /usr/bin/time -f "%e" -o "$work/mlw.wall" "$mlw" --config "$root/configs/seed.toml" \
-      --set "data.source=sqlite:$work/py/seed_data.sqlite" --json 2>"$work/mlw.log" >"$work/mlw.json" )
+      --set "data.source=sqlite:$work/py/seed_data.sqlite" --set split.generator=numpy --json 2>"$work/mlw.log" >"$work/mlw.json" )
 done
 
 "$py" - "$out" "$reps" <<'PY'

@@ -355,3 +355,32 @@ fn split_structure_matches_scikit_learn() {
         case["n_train_groups"].as_u64().unwrap() as usize
     );
 }
+
+#[test]
+fn numpy_generator_reproduces_train_test_split_row_for_row() {
+    use mlw_eval::split::{Generator, holdout_random_with, holdout_stratified_with};
+    let v = load("splits");
+    let cases = v["splits"]["numpy_holdouts"].as_array().unwrap();
+    assert_eq!(cases.len(), 7);
+    for case in cases {
+        let n = case["n"].as_u64().unwrap() as usize;
+        let fraction = case["test_fraction"].as_f64().unwrap();
+        let seed = case["seed"].as_u64().unwrap();
+        let fold = match case["y"].as_array() {
+            Some(_) => {
+                holdout_stratified_with(&usizes(&case["y"]), fraction, seed, Generator::Numpy)
+            }
+            None => holdout_random_with(n, fraction, seed, Generator::Numpy),
+        }
+        .unwrap();
+        assert_eq!(fold.train, usizes(&case["train"]), "train rows, {case:?}");
+        assert_eq!(fold.test, usizes(&case["test"]), "test rows, seed {seed}");
+    }
+}
+
+#[test]
+fn numpy_generator_refuses_seeds_numpy_cannot_take() {
+    use mlw_eval::split::{Generator, holdout_random_with};
+    let err = holdout_random_with(10, 0.2, u64::from(u32::MAX) + 1, Generator::Numpy).unwrap_err();
+    assert!(err.to_string().contains("numpy"), "{err}");
+}

@@ -7,7 +7,7 @@ use crate::error::WorkflowError;
 use crate::load::LoadedData;
 use mlw_data::{DataFrame, TargetValues};
 use mlw_eval::split::{self, Fold};
-use mlw_specs::{CvStrategy, SplitStrategy, Task, ValidWorkflow};
+use mlw_specs::{CvStrategy, SplitGenerator, SplitStrategy, Task, ValidWorkflow};
 use mlw_tuning::TargetData;
 
 /// The training and holdout parts of a loaded table.
@@ -100,7 +100,8 @@ pub fn split_holdout(
     };
     let fold: Fold = match strategy {
         SplitStrategy::Random => {
-            split::holdout_random(frame.height(), fraction, s.seed).map_err(err)?
+            split::holdout_random_with(frame.height(), fraction, s.seed, generator(s.generator))
+                .map_err(err)?
         }
         SplitStrategy::Stratified => {
             if !task.is_classification() {
@@ -109,7 +110,8 @@ pub fn split_holdout(
                     "stratified needs a classification target",
                 ));
             }
-            split::holdout_stratified(codes(&y), fraction, s.seed).map_err(err)?
+            split::holdout_stratified_with(codes(&y), fraction, s.seed, generator(s.generator))
+                .map_err(err)?
         }
         SplitStrategy::Group => {
             let groups = columns::keys(
@@ -138,6 +140,14 @@ pub fn split_holdout(
         train,
         holdout,
     })
+}
+
+/// The holdout generator named in the spec.
+fn generator(g: SplitGenerator) -> split::Generator {
+    match g {
+        SplitGenerator::Chacha8 => split::Generator::ChaCha8,
+        SplitGenerator::Numpy => split::Generator::Numpy,
+    }
 }
 
 fn required<'a>(column: &'a Option<String>, path: &str) -> Result<&'a str, WorkflowError> {

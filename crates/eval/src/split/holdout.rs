@@ -5,9 +5,21 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 use crate::EvalError;
+use crate::split::numpy_rng::{NumpyRandomState, Shuffler};
 use crate::split::{
-    Fold, check_no_leakage, encode_classes, encode_groups, holdout_sizes, impossible,
+    Fold, Generator, check_no_leakage, encode_classes, encode_groups, holdout_sizes, impossible,
 };
+
+/// NumPy's generator takes a 32-bit seed, as `RandomState(seed)` does.
+fn numpy_seed(seed: u64) -> Result<NumpyRandomState, EvalError> {
+    u32::try_from(seed)
+        .map(NumpyRandomState::new)
+        .map_err(|_| EvalError::InvalidParameter {
+            name: "seed",
+            value: seed.to_string(),
+            rule: "at most 4294967295 (2^32 - 1) with the numpy generator",
+        })
+}
 
 /// Random holdout of `n_samples` rows: `ceil(test_fraction * n)` test rows
 /// (scikit-learn's `ShuffleSplit` sizes).
@@ -16,11 +28,37 @@ use crate::split::{
 /// [`EvalError::InvalidParameter`] unless `0 < test_fraction < 1`;
 /// [`EvalError::ImpossibleSplit`] when a side would be empty.
 pub fn holdout_random(n_samples: usize, test_fraction: f64, seed: u64) -> Result<Fold, EvalError> {
+    holdout_random_with(n_samples, test_fraction, seed, Generator::ChaCha8)
+}
+
+/// [`holdout_random`] with a choice of generator. With
+/// [`Generator::Numpy`] the split is scikit-learn's
+/// `train_test_split(test_size=test_fraction, random_state=seed)` exactly
+/// (`ShuffleSplit`: one permutation, the first `n_test` rows are the test side).
+///
+/// # Errors
+/// As [`holdout_random`]; [`EvalError::InvalidParameter`] for a numpy seed
+/// above `u32::MAX`.
+pub fn holdout_random_with(
+    n_samples: usize,
+    test_fraction: f64,
+    seed: u64,
+    generator: Generator,
+) -> Result<Fold, EvalError> {
     let (_, n_test) = holdout_sizes(n_samples, test_fraction)?;
-    let mut idx: Vec<usize> = (0..n_samples).collect();
-    idx.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
-    let test = idx.split_off(n_samples - n_test);
-    let fold = Fold::sorted(idx, test);
+    let fold = match generator {
+        Generator::ChaCha8 => {
+            let mut idx: Vec<usize> = (0..n_samples).collect();
+            idx.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+            let test = idx.split_off(n_samples - n_test);
+            Fold::sorted(idx, test)
+        }
+        Generator::Numpy => {
+            let mut idx = numpy_seed(seed)?.permutation(n_samples);
+            let train = idx.split_off(n_test);
+            Fold::sorted(train, idx)
+        }
+    };
     check_no_leakage::<usize, f64>(std::slice::from_ref(&fold), None, None)?;
     Ok(fold)
 }
@@ -28,10 +66,10 @@ pub fn holdout_random(n_samples: usize, test_fraction: f64, seed: u64) -> Result
 /// scikit-learn's `_approximate_mode`: the most likely per-class draw of
 /// `n_draws` rows without replacement, floors first, then the largest
 /// remainders, ties broken at random.
-pub(crate) fn approximate_mode(
+fn approximate_mode<R: Shuffler>(
     class_counts: &[usize],
     n_draws: usize,
-    rng: &mut ChaCha8Rng,
+    rng: &mut R,
 ) -> Vec<usize> {
     let total: usize = class_counts.iter().sum();
     if total == 0 {
@@ -57,7 +95,7 @@ pub(crate) fn approximate_mode(
                 .filter(|&i| remainder[i] == value)
                 .collect();
             let add_now = inds.len().min(need);
-            inds.shuffle(rng);
+            rng.shuffle_rows(&mut inds);
             for &i in &inds[..add_now] {
                 floored[i] += 1;
             }
@@ -78,6 +116,37 @@ pub(crate) fn approximate_mode(
 /// As [`holdout_random`]; [`EvalError::ImpossibleSplit`] when a class has
 /// fewer than two rows or a side is smaller than the number of classes.
 pub fn holdout_stratified(y: &[usize], test_fraction: f64, seed: u64) -> Result<Fold, EvalError> {
+    holdout_stratified_with(y, test_fraction, seed, Generator::ChaCha8)
+}
+
+/// [`holdout_stratified`] with a choice of generator. With
+/// [`Generator::Numpy`] the split is scikit-learn's
+/// `train_test_split(test_size=test_fraction, stratify=y, random_state=seed)`
+/// exactly, provided the class codes are numbered in `np.unique` order of
+/// the labels (sorted).
+///
+/// # Errors
+/// As [`holdout_stratified`]; [`EvalError::InvalidParameter`] for a numpy
+/// seed above `u32::MAX`.
+pub fn holdout_stratified_with(
+    y: &[usize],
+    test_fraction: f64,
+    seed: u64,
+    generator: Generator,
+) -> Result<Fold, EvalError> {
+    match generator {
+        Generator::ChaCha8 => {
+            stratified_draw(y, test_fraction, &mut ChaCha8Rng::seed_from_u64(seed))
+        }
+        Generator::Numpy => stratified_draw(y, test_fraction, &mut numpy_seed(seed)?),
+    }
+}
+
+fn stratified_draw<R: Shuffler>(
+    y: &[usize],
+    test_fraction: f64,
+    rng: &mut R,
+) -> Result<Fold, EvalError> {
     let (n_train, n_test) = holdout_sizes(y.len(), test_fraction)?;
     let (encoded, counts) = encode_classes(y, false);
     let n_classes = counts.len();
@@ -96,14 +165,13 @@ pub fn holdout_stratified(y: &[usize], test_fraction: f64, seed: u64) -> Result<
             "train ({n_train}) and test ({n_test}) sizes must be at least the number of classes ({n_classes})"
         )));
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let n_i = approximate_mode(&counts, n_train, &mut rng);
+    let n_i = approximate_mode(&counts, n_train, rng);
     let remaining: Vec<usize> = counts.iter().zip(&n_i).map(|(c, n)| c - n).collect();
-    let t_i = approximate_mode(&remaining, n_test, &mut rng);
+    let t_i = approximate_mode(&remaining, n_test, rng);
     let (mut train, mut test) = (Vec::with_capacity(n_train), Vec::with_capacity(n_test));
     for c in 0..n_classes {
         let mut rows: Vec<usize> = (0..y.len()).filter(|&i| encoded[i] == c).collect();
-        rows.shuffle(&mut rng);
+        rng.shuffle_rows(&mut rows);
         // n_i + t_i never exceeds the class count; `get` keeps a rounding
         // surprise from becoming a panic.
         let (tr, te) = (n_i[c], t_i[c]);

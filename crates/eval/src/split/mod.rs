@@ -11,23 +11,41 @@
 //! Allocation follows scikit-learn 1.9 (`StratifiedShuffleSplit`,
 //! `StratifiedKFold`, `GroupKFold`, `StratifiedGroupKFold`, `TimeSeriesSplit`),
 //! so fold sizes and per-class counts match it; exact indices cannot, as
-//! the random generators differ.
+//! the random generators differ — except for the random and stratified
+//! holdouts with [`Generator::Numpy`], which reproduce scikit-learn's
+//! `train_test_split` row for row.
 
 mod group;
 mod holdout;
 mod kfold;
 mod leakage;
+mod numpy_rng;
 mod time;
 
 use serde::{Deserialize, Serialize};
 
 pub use group::{group_kfold, stratified_group_kfold};
-pub use holdout::{holdout_group, holdout_random, holdout_stratified};
+pub use holdout::{
+    holdout_group, holdout_random, holdout_random_with, holdout_stratified, holdout_stratified_with,
+};
 pub use kfold::{kfold, stratified_kfold};
 pub use leakage::check_no_leakage;
+pub use numpy_rng::NumpyRandomState;
 pub use time::{holdout_time, time_series_split};
 
 use crate::EvalError;
+
+/// The random generator of a holdout split.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Generator {
+    /// ChaCha8 seeded with the 64-bit seed: the same split on any machine.
+    #[default]
+    ChaCha8,
+    /// NumPy's legacy `RandomState(seed)` (MT19937, 32-bit seeds): the same
+    /// rows as scikit-learn's `train_test_split` with `random_state = seed`.
+    Numpy,
+}
 
 /// One train / test partition of row indices (both sorted ascending).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

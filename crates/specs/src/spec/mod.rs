@@ -19,7 +19,7 @@ pub use post::{
     CalibrationCv, CalibrationMethod, CalibrationSpec, CostSpec, ThresholdSpec, ThresholdStrategy,
 };
 pub(crate) use split::needs;
-pub use split::{CvStrategy, SplitSpec, SplitStrategy};
+pub use split::{CvStrategy, SplitGenerator, SplitSpec, SplitStrategy};
 pub use tracking::{DEFAULT_TRACKING_URI, OutputSpec, TrackingSpec};
 pub use tuning::{Distribution, DistributionKind, Pruner, SearchMethod, SpaceEntry, TuningSpec};
 

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 /// | `gap` | 0 | rows between train and holdout (time only) |
 /// | `cv_folds` | 5 | >= 2 |
 /// | `cv_strategy` | stratified for classification, else kfold | kfold, stratified, group, stratified_group, time_series |
-/// | `seed` | 42 | any u64 |
+/// | `seed` | 42 | any u64 (at most 2³²−1 with `generator = "numpy"`) |
+/// | `generator` | chacha8 | chacha8, numpy (random and stratified holdouts only) |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SplitSpec {
@@ -28,6 +29,32 @@ pub struct SplitSpec {
     pub cv_strategy: Option<CvStrategy>,
     /// The seed of every random choice of the run.
     pub seed: u64,
+    /// The random generator of the holdout split: ChaCha8 (the default),
+    /// or NumPy's `RandomState`, which cuts the very rows scikit-learn's
+    /// `train_test_split(random_state=seed)` does — for comparing a run
+    /// with an existing scikit-learn pipeline on the same holdout.
+    pub generator: SplitGenerator,
+}
+
+/// The random generator of the holdout split.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SplitGenerator {
+    /// ChaCha8 seeded with the 64-bit seed.
+    #[default]
+    Chacha8,
+    /// NumPy's legacy `RandomState(seed)`, as scikit-learn uses it.
+    Numpy,
+}
+
+impl SplitGenerator {
+    /// The name used in configs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SplitGenerator::Chacha8 => "chacha8",
+            SplitGenerator::Numpy => "numpy",
+        }
+    }
 }
 
 impl Default for SplitSpec {
@@ -39,6 +66,7 @@ impl Default for SplitSpec {
             cv_folds: 5,
             cv_strategy: None,
             seed: 42,
+            generator: SplitGenerator::Chacha8,
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::is_identifier;
 use crate::error::SpecErrors;
-use crate::spec::{DataSource, SplitStrategy, WorkflowSpec, needs};
+use crate::spec::{DataSource, SplitGenerator, SplitStrategy, WorkflowSpec, needs};
 use crate::vocab::Task;
 
 pub(super) fn check(spec: &WorkflowSpec, out: &mut SpecErrors) {
@@ -84,6 +84,20 @@ pub(super) fn check_split(spec: &WorkflowSpec, out: &mut SpecErrors) {
     }
     if s.gap > 0 && s.strategy != Some(SplitStrategy::Time) {
         out.push("split.gap", "only applies to strategy = time");
+    }
+    if s.generator == SplitGenerator::Numpy {
+        if u32::try_from(s.seed).is_err() {
+            out.push(
+                "split.seed",
+                "must be at most 4294967295 (2^32 - 1) with generator = numpy",
+            );
+        }
+        if matches!(s.strategy, Some(SplitStrategy::Group | SplitStrategy::Time)) {
+            out.push(
+                "split.generator",
+                "numpy applies to the random and stratified holdouts only",
+            );
+        }
     }
     let d = &spec.data;
     for (path, name, stratified, group, time) in needs(s) {

@@ -249,6 +249,24 @@ fn gap_only_applies_to_time_splits() {
 }
 
 #[test]
+fn the_numpy_generator_takes_32_bit_seeds_and_random_or_stratified_holdouts() {
+    let mut spec = base();
+    spec.split.generator = SplitGenerator::Numpy;
+    spec.split.seed = u64::from(u32::MAX);
+    assert_eq!(lines(&spec), Vec::<String>::new());
+    spec.split.seed = u64::from(u32::MAX) + 1;
+    spec.split.strategy = Some(SplitStrategy::Time);
+    spec.data.time_column = Some("ts".into());
+    assert_eq!(
+        lines(&spec),
+        [
+            "split.seed: must be at most 4294967295 (2^32 - 1) with generator = numpy",
+            "split.generator: numpy applies to the random and stratified holdouts only",
+        ]
+    );
+}
+
+#[test]
 fn preprocessing_settings_may_be_tuned_and_unknown_ones_are_named() {
     let mut spec = base();
     spec.tuning = Some(TuningSpec {
