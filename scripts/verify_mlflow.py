@@ -9,7 +9,8 @@ expect.json:
   "tracking_uri": "file:///abs/mlruns" | "http://127.0.0.1:5000",
   "experiment_name": "...",
   "run_id": "...", "run_name": "...", "status": "FINISHED",
-  "params": {"k": "v"},
+  "params": {"k": "v"},                     # exact (when given)
+  "params_subset": {"k": "v"},              # these at least, with these values
   "tags": {"k": "v"},                       # must be present with these values
   "metrics": {"loss": [[step, value, timestamp_ms], ...]},   # exact histories
   "artifacts": {"rel/path.txt": "<sha256 hex>"},             # listed + downloaded
@@ -75,8 +76,11 @@ def main(path):
         check(run.info.run_name == exp["run_name"], f"run name {run.info.run_name!r} != {exp['run_name']!r}")
     check(run.info.end_time is not None and run.info.end_time > 0, "run has no end_time")
 
-    check(run.data.params == exp.get("params", {}),
-          f"params differ: got {run.data.params}, want {exp.get('params', {})}")
+    if "params" in exp or "params_subset" not in exp:
+        check(run.data.params == exp.get("params", {}),
+              f"params differ: got {run.data.params}, want {exp.get('params', {})}")
+    for k, v in exp.get("params_subset", {}).items():
+        check(run.data.params.get(k) == v, f"param {k}: got {run.data.params.get(k)!r}, want {v!r}")
     for k, v in exp.get("tags", {}).items():
         check(run.data.tags.get(k) == v, f"tag {k!r}: got {run.data.tags.get(k)!r}, want {v!r}")
 

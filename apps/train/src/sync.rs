@@ -29,6 +29,9 @@ pub fn run(args: &SyncArgs) -> Result<(), Failure> {
         report.metric_points_sent,
         report.registry_ops_applied
     );
+    for (local, remote) in &report.synced {
+        eprintln!("sync: run {local} -> {remote}");
+    }
     for (id, e) in &report.failed {
         eprintln!("sync: run {id}: {e}");
     }
