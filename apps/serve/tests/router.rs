@@ -307,3 +307,47 @@ async fn a_hot_swap_serves_the_new_model_to_later_requests() {
             .contains("mlw_model_reloads_total 1")
     );
 }
+
+/// The bundle of [`loaded`] relabelled as an integer target (classes `0`/`1`).
+fn integer_target_bundle(record_dtype: bool) -> ModelBundle {
+    let mut b = common::bundle(200);
+    let classes = vec!["0".to_string(), "1".to_string()];
+    b.pipeline.classes = Some(classes.clone());
+    b.info.classes = Some(classes);
+    b.info.positive_class = Some("1".into());
+    if record_dtype {
+        b = b.with_target_dtype("i64");
+    }
+    b
+}
+
+#[tokio::test]
+async fn invocations_answer_numbers_for_an_integer_target() {
+    let body =
+        json!({"dataframe_records": [record(), {"age": 22.0, "income": 1000, "city": "lyon"}]});
+    for (recorded, numbers) in [(true, true), (false, false)] {
+        let s = AppState::new(
+            ServeConfig::default(),
+            Some(LoadedModel {
+                predictor: Predictor::new(integer_target_bundle(recorded)),
+                reference: "test".into(),
+                fingerprint: "v1".into(),
+            }),
+        );
+        let (status, v, _) = call(&s, post("/invocations", &body)).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        let preds = v["predictions"].as_array().unwrap();
+        assert_eq!(preds.len(), 2);
+        for p in preds {
+            if numbers {
+                assert!(p == &json!(0) || p == &json!(1), "{v}");
+            } else {
+                assert!(p == "0" || p == "1", "{v}");
+            }
+        }
+        // Probabilities stay keyed by the label text.
+        let (status, v, _) = call(&s, post("/invocations?output=proba", &body)).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert!(v["predictions"][0]["1"].is_f64(), "{v}");
+    }
+}

@@ -8,6 +8,7 @@ use mlw_models::registry::Registry;
 use mlw_models::{FittedEstimator, ModelError, SerializedModel};
 use mlw_specs::CalibrationMethod;
 use ndarray::{Array1, Array2, ArrayView2};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Registry name of calibrated classifiers.
@@ -17,6 +18,10 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// Probabilities this far above 1 (rounding) are set to 1, as scikit-learn.
 const ONE_TOLERANCE: f64 = 1e-5;
+
+/// From this many rows the members of an ensemble predict in parallel (each
+/// member's share is then long enough to be worth a thread).
+const PARALLEL_MEMBERS_MIN_ROWS: usize = 64;
 
 /// One base model and its calibrators (one for two classes, one per class
 /// otherwise).
@@ -151,7 +156,9 @@ impl FittedCalibratedClassifier {
         self.members.get(i).map(|m| m.base.as_ref())
     }
 
-    /// Calibrated probabilities averaged over the members.
+    /// Calibrated probabilities averaged over the members (summed in member
+    /// order, so the result does not depend on how they were computed: for
+    /// 64 rows or more the members predict in parallel).
     ///
     /// # Errors
     /// The base models' errors (feature count, non-finite input).
@@ -159,9 +166,24 @@ impl FittedCalibratedClassifier {
         &self,
         x: ArrayView2<'_, f64>,
     ) -> Result<Array2<f64>, CalibrationError> {
+        let one = |m: &Member| m.predict_proba(x, self.score_kind, self.n_classes);
         let mut mean = Array2::zeros((x.nrows(), self.n_classes));
-        for m in &self.members {
-            mean += &m.predict_proba(x, self.score_kind, self.n_classes)?;
+        if x.nrows() >= PARALLEL_MEMBERS_MIN_ROWS
+            && self.members.len() > 1
+            && rayon::current_num_threads() > 1
+        {
+            let probas = self
+                .members
+                .par_iter()
+                .map(one)
+                .collect::<Result<Vec<_>, _>>()?;
+            for p in &probas {
+                mean += p;
+            }
+        } else {
+            for m in &self.members {
+                mean += &one(m)?;
+            }
         }
         mean /= self.members.len().max(1) as f64;
         Ok(mean)

@@ -62,6 +62,11 @@ pub struct ModelInfo {
     /// The target column name at training.
     #[serde(default)]
     pub target: Option<String>,
+    /// The target's dtype at training (polars' name, e.g. `i64`, `str`),
+    /// when recorded: class labels of an integer target are answered as
+    /// numbers on `/invocations`, as MLflow's scikit-learn server does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_dtype: Option<String>,
     /// Class labels in probability-column order (classification).
     #[serde(default)]
     pub classes: Option<Vec<String>>,
@@ -136,6 +141,7 @@ impl ModelBundle {
             algorithm: pipeline.model.algorithm().to_string(),
             task,
             target: None,
+            target_dtype: None,
             classes,
             positive_class,
             threshold,
@@ -170,6 +176,13 @@ impl ModelBundle {
         let target = target.into();
         self.schema = self.schema.with_target(target.clone());
         self.info.target = Some(target);
+        self
+    }
+
+    /// Records the target's dtype at training (polars' name: `i64`, `str`,
+    /// ...): see [`ModelInfo::target_dtype`].
+    pub fn with_target_dtype(mut self, dtype: impl Into<String>) -> Self {
+        self.info.target_dtype = Some(dtype.into());
         self
     }
 

@@ -39,6 +39,9 @@ pub struct Predictions {
     pub proba: Option<Array2<f64>>,
     /// Non-fatal findings of the input check.
     pub warnings: Vec<String>,
+    /// The target was an integer column at training (recorded in the
+    /// bundle): [`Predictions::primary`] answers class labels as numbers.
+    pub integer_labels: bool,
 }
 
 /// Models whose `predict` is, bit for bit, the first argmax of their
@@ -177,6 +180,11 @@ impl Predictor {
             decisions: None,
             proba: None,
             warnings: checked.warnings,
+            integer_labels: info.classes.is_some()
+                && info
+                    .target_dtype
+                    .as_deref()
+                    .is_some_and(crate::schema::is_int),
         };
         let n = checked.frame.height();
         let pipeline = &self.bundle.pipeline;
@@ -300,12 +308,27 @@ impl Predictions {
     }
 
     /// The primary prediction per row as JSON: the label at the trained
-    /// threshold (binary), the argmax label (multiclass), the value (regression).
+    /// threshold (binary), the argmax label (multiclass), the value
+    /// (regression). Labels of an integer target ([`Self::integer_labels`])
+    /// are numbers, as MLflow's scikit-learn server answers them.
     pub fn primary(&self) -> Vec<Value> {
         match (&self.decisions, &self.labels) {
-            (Some(d), _) | (None, Some(d)) => d.iter().map(|l| Value::String(l.clone())).collect(),
+            (Some(d), _) | (None, Some(d)) => d.iter().map(|l| self.label_value(l)).collect(),
             (None, None) => self.values.iter().map(|&v| float(v)).collect(),
         }
+    }
+
+    /// A class label as JSON: a number for an integer target, else text.
+    fn label_value(&self, label: &str) -> Value {
+        if self.integer_labels {
+            if let Ok(i) = label.parse::<i64>() {
+                return Value::from(i);
+            }
+            if let Ok(u) = label.parse::<u64>() {
+                return Value::from(u);
+            }
+        }
+        Value::String(label.to_owned())
     }
 
     /// Class probabilities per row as JSON objects `{label: p}` (classification).

@@ -150,7 +150,8 @@ fn mlflow_type(f: &FeatureColumn) -> ColumnType {
     }
 }
 
-fn is_int(dtype: &str) -> bool {
+/// Whether a polars dtype name is an integer type.
+pub(crate) fn is_int(dtype: &str) -> bool {
     matches!(
         dtype,
         "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64"

@@ -67,6 +67,22 @@ fn benches(c: &mut Criterion) {
             )
         })
     });
+    let rm = bins.row_major();
+    c.bench_function("hgb/histogram_root_row_wise/100000x28", |b| {
+        b.iter(|| hist.build_row_wise(&rm, &active, &rows, &g, &h, true))
+    });
+    c.bench_function("hgb/histogram_gather_row_wise/50000x28", |b| {
+        b.iter(|| {
+            hist.build_row_wise(
+                &rm,
+                &active,
+                &half,
+                &g[..half.len()],
+                &h[..half.len()],
+                false,
+            )
+        })
+    });
     hist.build(&bins, &active, &rows, &g, &h, true);
     c.bench_function("hgb/split_search/28x255", |b| {
         b.iter(|| {

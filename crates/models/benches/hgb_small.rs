@@ -6,6 +6,9 @@
 //! criterion and runs `n` fits of the 100-iteration depth-5 model, printing a
 //! fingerprint of the last model (for profilers such as callgrind, and to
 //! check that an optimisation leaves the fitted model bit-identical).
+//! `HGB_SMALL_ROWS`, `HGB_SMALL_FEATURES` and `HGB_SMALL_CLASSES` change the
+//! data of that mode (e.g. 100000 rows to fingerprint the large-node paths,
+//! 3 classes for multiclass).
 
 use criterion::Criterion;
 use mlw_models::hgb::HgbParams;
@@ -19,10 +22,18 @@ use std::hint::black_box;
 const N: usize = 640;
 const P: usize = 20;
 
-/// Continuous features (about normal) with a noisy linear-plus-interaction label.
-fn data() -> (Array2<f64>, Array1<usize>) {
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Continuous features (about normal) with a noisy linear-plus-interaction
+/// label (`k` classes by thresholds of the score).
+fn data(n: usize, p: usize, k: usize) -> (Array2<f64>, Array1<usize>) {
     let mut rng = ChaCha8Rng::seed_from_u64(42);
-    let x = Array2::from_shape_fn((N, P), |_| {
+    let x = Array2::from_shape_fn((n, p.max(5)), |_| {
         (0..4).map(|_| rng.random_range(-1.0..1.0)).sum::<f64>()
     });
     let y = x
@@ -30,7 +41,11 @@ fn data() -> (Array2<f64>, Array1<usize>) {
         .into_iter()
         .map(|r| {
             let s = r[0] - 0.5 * r[1] + r[2] * r[3] + 0.3 * r[4] + rng.random_range(-1.0..1.0);
-            usize::from(s > 0.0)
+            if k <= 2 {
+                usize::from(s > 0.0)
+            } else {
+                (((s + 2.0) * k as f64 / 4.0).max(0.0) as usize).min(k - 1)
+            }
         })
         .collect();
     (x, y)
@@ -44,12 +59,12 @@ fn params(n_estimators: usize) -> HgbParams {
         .with_seed(0)
 }
 
-fn fingerprint(x: &Array2<f64>, y: &Array1<usize>, n_fits: usize) {
+fn fingerprint(x: &Array2<f64>, y: &Array1<usize>, k: usize, n_fits: usize) {
     let set = TrainSet::new(
         x.view(),
         Target::Classes {
             codes: y.view(),
-            n_classes: 2,
+            n_classes: k.max(2),
         },
     );
     let p = params(100);
@@ -74,14 +89,16 @@ fn fingerprint(x: &Array2<f64>, y: &Array1<usize>, n_fits: usize) {
 }
 
 fn main() {
-    let (x, y) = data();
     if let Some(n) = std::env::var("HGB_SMALL_FITS")
         .ok()
         .and_then(|v| v.parse().ok())
     {
-        fingerprint(&x, &y, n);
+        let k = env("HGB_SMALL_CLASSES", 2);
+        let (x, y) = data(env("HGB_SMALL_ROWS", N), env("HGB_SMALL_FEATURES", P), k);
+        fingerprint(&x, &y, k, n);
         return;
     }
+    let (x, y) = data(N, P, 2);
     let set = TrainSet::new(
         x.view(),
         Target::Classes {

@@ -136,6 +136,26 @@ pub trait FittedEstimator: Send + Sync + fmt::Debug {
         None
     }
 
+    /// The model made of this one's first `n_estimators` boosting iterations
+    /// (or trees), when the algorithm can cut itself short: it predicts
+    /// exactly (same bits, `predict` and `predict_proba`) as fitting the same
+    /// parameters — seed included — with `n_estimators` set to
+    /// `n_estimators` on the same rows would. Tuning scores several
+    /// `n_estimators` of one candidate from a single fit of the largest this
+    /// way.
+    ///
+    /// `None` (the default) when the algorithm does not support it, or when
+    /// the direct fit would differ: `n_estimators` is zero or more than the
+    /// iterations this model ran (it stopped early, or is smaller).
+    /// Fitted state that the kept trees do not determine (e.g. split gains
+    /// the trees do not record) is reported as unknown by the returned
+    /// model (`feature_importances` is `None`, `to_serialized` fails) rather
+    /// than approximated.
+    fn truncated(&self, n_estimators: usize) -> Option<Box<dyn FittedEstimator>> {
+        let _ = n_estimators;
+        None
+    }
+
     /// The model as a serializable value: its algorithm name, format version
     /// and state. [`crate::registry::Registry::deserialize`] turns it back.
     ///

@@ -6,8 +6,10 @@
 
 use crate::card::{model_card, run_meta};
 use crate::error::WorkflowError;
+use crate::evaluate::HoldoutEvaluation;
 use crate::plots::write_plots;
 use crate::report::{ArtifactDir, EnvInfo, Subdir};
+use crate::threshold::ThresholdDecision;
 use crate::workflow::TrainedRun;
 use mlw_data::DataFrame;
 use mlw_inference::{InputSchema, MLMODEL_FILE, ModelBundle};
@@ -38,6 +40,16 @@ pub struct WrittenArtifacts {
 /// from run to run; the summary reports timings).
 const TIMING_COLUMNS: [&str; 4] = ["fit_time", "score_time", "mean_fit_time", "mean_score_time"];
 
+/// Logs how long a part of the run directory took; the next part's start.
+fn lap(part: &str, t: std::time::Instant) -> std::time::Instant {
+    tracing::debug!(
+        part,
+        seconds = t.elapsed().as_secs_f64(),
+        "artifact written"
+    );
+    std::time::Instant::now()
+}
+
 /// Writes the whole run directory `run_dir` for the tracked run `run_id`.
 ///
 /// # Errors
@@ -50,37 +62,41 @@ pub fn write_artifacts(
     run_id: &str,
     command: &str,
 ) -> Result<WrittenArtifacts, WorkflowError> {
-    let mut t = std::time::Instant::now();
-    let mut lap = |part: &str| {
-        tracing::debug!(
-            part,
-            seconds = t.elapsed().as_secs_f64(),
-            "artifact written"
-        );
-        t = std::time::Instant::now();
-    };
     let dir = ArtifactDir::create(run_dir)?;
-    let bundle = bundle(spec, run)?;
-    lap("bundle");
+    let bundle = &run.bundle;
     let model_dir = dir.root().join(Subdir::Model.name());
-    bundle
-        .save(&model_dir)
-        .map_err(|e| WorkflowError::io(&model_dir, e))?;
-    strip_mlmodel_stamps(&model_dir.join(MLMODEL_FILE))?;
-    lap("model");
-    dir.write_json(Subdir::Schema, "input_schema.json", &bundle.schema)?;
-    write_metrics(&dir, spec, run)?;
-    lap("metrics");
-    write_tables(&dir, spec, run, &bundle.pipeline)?;
-    lap("tables");
-    write_plots(&dir, run)?;
-    lap("plots");
-    EnvInfo::capture().write_to(&dir)?;
-    lap("env");
-    let card = model_card(spec, run, run_id, command);
-    dir.write_text(Subdir::Root, "model_card.md", &card)?;
-    dir.write_json(Subdir::Root, "run_meta.json", &run_meta(spec, run, run_id))?;
-    lap("card");
+    // The bundle (the model's serialization, most of the step) is written
+    // beside the other files, which do not depend on it.
+    let (model, rest) = rayon::join(
+        || -> Result<(), WorkflowError> {
+            let t = std::time::Instant::now();
+            bundle
+                .save(&model_dir)
+                .map_err(|e| WorkflowError::io(&model_dir, e))?;
+            strip_mlmodel_stamps(&model_dir.join(MLMODEL_FILE))?;
+            lap("model", t);
+            Ok(())
+        },
+        || -> Result<String, WorkflowError> {
+            let t = std::time::Instant::now();
+            dir.write_json(Subdir::Schema, "input_schema.json", &bundle.schema)?;
+            write_metrics(&dir, spec, run)?;
+            let t = lap("metrics", t);
+            write_tables(&dir, spec, run, &bundle.pipeline)?;
+            let t = lap("tables", t);
+            write_plots(&dir, run)?;
+            let t = lap("plots", t);
+            EnvInfo::capture().write_to(&dir)?;
+            let t = lap("env", t);
+            let card = model_card(spec, run, run_id, command);
+            dir.write_text(Subdir::Root, "model_card.md", &card)?;
+            dir.write_json(Subdir::Root, "run_meta.json", &run_meta(spec, run, run_id))?;
+            lap("card", t);
+            Ok(card)
+        },
+    );
+    model?;
+    let card = rest?;
     Ok(WrittenArtifacts {
         dir: dir.root().to_path_buf(),
         model_dir,
@@ -90,17 +106,22 @@ pub fn write_artifacts(
     })
 }
 
-/// The model bundle of a run: a copy of the final pipeline, its input
-/// contract (ids optional, the target and forbidden columns refused), the
-/// threshold and the holdout estimates.
+/// The model bundle of the final `pipeline` (moved in) of a `task`: its input contract
+/// from the training rows `train_x` (ids optional, the target and forbidden
+/// columns refused), the threshold and the holdout estimates.
 ///
 /// # Errors
-/// [`WorkflowError::Model`] when the pipeline does not copy or the bundle's
-/// parts disagree.
-pub fn bundle(spec: &ValidWorkflow, run: &TrainedRun) -> Result<ModelBundle, WorkflowError> {
-    let pipeline = copy_pipeline(&run.final_model.pipeline)?;
-    let train_x = crate::columns::select(&run.split.train, &run.plan.input_columns)?;
-    let mut schema = InputSchema::from_pipeline(&pipeline, Some(&train_x))
+/// [`WorkflowError::Invalid`] when the bundle's parts disagree.
+pub fn bundle_of(
+    spec: &ValidWorkflow,
+    task: Task,
+    pipeline: Pipeline,
+    train_x: &DataFrame,
+    chosen_name: &str,
+    evaluation: &HoldoutEvaluation,
+    threshold: Option<&ThresholdDecision>,
+) -> Result<ModelBundle, WorkflowError> {
+    let mut schema = InputSchema::from_pipeline(&pipeline, Some(train_x))
         .with_id_columns(spec.data.id_columns.iter().cloned());
     for c in &spec.data.forbidden_columns {
         schema = schema.with_forbidden(c.clone(), "forbidden by the training config (leakage)");
@@ -109,31 +130,23 @@ pub fn bundle(spec: &ValidWorkflow, run: &TrainedRun) -> Result<ModelBundle, Wor
         .tracking
         .registered_model
         .clone()
-        .unwrap_or_else(|| run.chosen.name.clone());
+        .unwrap_or_else(|| chosen_name.to_string());
     let mut b = ModelBundle::new(name, pipeline, schema)
         .map_err(|e| WorkflowError::invalid("model bundle", e.to_string()))?
         .with_target(spec.data.target.clone())
         .with_metrics(
-            run.evaluation
+            evaluation
                 .metrics
                 .iter()
                 .map(|(k, ci)| (format!("holdout_{k}"), ci.estimate)),
         );
-    if run.task() == Task::Binary {
-        b = match &run.threshold {
+    if task == Task::Binary {
+        b = match threshold {
             Some(t) => b.with_threshold(t.choice.threshold, t.strategy.clone()),
             None => b.with_threshold(0.5, "fixed"),
         };
     }
     Ok(b)
-}
-
-fn copy_pipeline(p: &Pipeline) -> Result<Pipeline, WorkflowError> {
-    let m = p
-        .to_serialized()
-        .map_err(|e| WorkflowError::model("bundle", "pipeline", e))?;
-    Pipeline::from_serialized(&m, &crate::workflow::registry())
-        .map_err(|e| WorkflowError::model("bundle", "pipeline", e))
 }
 
 /// Drops the per-save stamps (`model_uuid`, `utc_time_created`) from the

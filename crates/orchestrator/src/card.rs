@@ -244,7 +244,7 @@ pub fn model_card(spec: &ValidWorkflow, run: &TrainedRun, run_id: &str, command:
             source: run.loaded.source.to_string(),
             n_rows: qa.n_rows as u64,
             n_columns: qa.n_columns as u64,
-            n_features: run.final_model.pipeline.transformer.input_columns().len() as u64,
+            n_features: run.bundle.pipeline.transformer.input_columns().len() as u64,
             sha256: run.loaded.fingerprint.sha256.clone(),
             class_balance: qa
                 .class_counts

@@ -20,12 +20,12 @@ use mlw_preprocess::ColumnTransformerParams;
 use mlw_tuning::{TargetData, apply_preprocess_params};
 use ndarray::ArrayView1;
 
-/// The final pipeline, and the same model uncalibrated when calibration
-/// is configured (for the before/after report and feature importances).
+/// Beside the final pipeline (which goes into the run's bundle,
+/// [`crate::TrainedRun::bundle`]): the same model uncalibrated when
+/// calibration is configured (for the before/after report and feature
+/// importances).
 #[derive(Debug)]
 pub struct FinalModel {
-    /// Transformer + (calibrated) model + class labels.
-    pub pipeline: Pipeline,
     /// The base model fit on the same rows without calibration.
     pub uncalibrated: Option<Box<dyn FittedEstimator>>,
     /// The calibration's out-of-fold calibrated probabilities of the
@@ -45,7 +45,8 @@ pub(crate) fn as_target(y: &TargetData) -> Target<'_> {
 
 /// Fits the chosen configuration on the training rows: the column
 /// transformer (with any tuned `preprocess.` parameters), then the model
-/// seeded with `seed`.
+/// seeded with `seed`. Returns the final pipeline (transformer +
+/// (calibrated) model + class labels) and the rest of the final model.
 ///
 /// # Errors
 /// [`WorkflowError::Tuning`] for a bad tuned preprocessing parameter,
@@ -58,7 +59,7 @@ pub fn fit_final(
     chosen: &ChosenConfig,
     classes: Option<Vec<String>>,
     seed: u64,
-) -> Result<FinalModel, WorkflowError> {
+) -> Result<(Pipeline, FinalModel), WorkflowError> {
     let params = apply_preprocess_params(transformer, &chosen.params).map_err(|source| {
         WorkflowError::Tuning {
             step: "final fit",
@@ -100,9 +101,11 @@ pub fn fit_final(
     };
     let pipeline = Pipeline::new(fitted, model, classes)
         .map_err(|e| WorkflowError::model("final fit", &chosen.name, e))?;
-    Ok(FinalModel {
+    Ok((
         pipeline,
-        uncalibrated,
-        calibration_oof,
-    })
+        FinalModel {
+            uncalibrated,
+            calibration_oof,
+        },
+    ))
 }

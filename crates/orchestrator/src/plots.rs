@@ -146,7 +146,7 @@ pub fn write_plots(dir: &ArtifactDir, run: &TrainedRun) -> Result<(), WorkflowEr
 /// [`WorkflowError::Preprocess`] / [`WorkflowError::Model`] when the holdout
 /// cannot be transformed or predicted.
 pub fn importances(run: &TrainedRun) -> Result<(Vec<String>, Vec<f64>), WorkflowError> {
-    let p = &run.final_model.pipeline;
+    let p = &run.bundle.pipeline;
     let names = p.transformer.feature_names_out().to_vec();
     let own = run
         .final_model
@@ -220,7 +220,7 @@ pub fn calibration_json(spec: &ValidWorkflow, run: &TrainedRun) -> Result<Value,
     };
     let holdout = crate::columns::select(&run.split.holdout, &run.plan.input_columns)?;
     let x = run
-        .final_model
+        .bundle
         .pipeline
         .transform(&holdout)
         .map_err(|e| WorkflowError::model("calibration report", "pipeline", e))?;

@@ -76,7 +76,7 @@ pub fn params(spec: &ValidWorkflow, run: &TrainedRun) -> Vec<(String, String)> {
         ),
         (
             "features.n_inputs".into(),
-            run.final_model
+            run.bundle
                 .pipeline
                 .transformer
                 .input_columns()
@@ -85,11 +85,7 @@ pub fn params(spec: &ValidWorkflow, run: &TrainedRun) -> Vec<(String, String)> {
         ),
         (
             "features.n_outputs".into(),
-            run.final_model
-                .pipeline
-                .transformer
-                .n_features_out()
-                .to_string(),
+            run.bundle.pipeline.transformer.n_features_out().to_string(),
         ),
     ];
     if let Some(t) = &spec.data.table {

@@ -19,6 +19,7 @@ use crate::tune::{TunedModel, tune};
 use crate::{columns, scoring};
 use mlw_eval::Metric;
 use mlw_eval::split::Fold;
+use mlw_inference::ModelBundle;
 use mlw_models::registry::Registry;
 use mlw_specs::{Task, ValidWorkflow};
 use mlw_tuning::{Dataset, Leaderboard, TrialResult, TrialSink};
@@ -50,7 +51,12 @@ pub struct TrainedRun {
     pub chosen: ChosenConfig,
     /// The decision threshold (binary).
     pub threshold: Option<ThresholdDecision>,
-    /// The final model.
+    /// The final model's bundle: the final pipeline (`bundle.pipeline`,
+    /// transformer + (calibrated) model + class labels), its input
+    /// contract, threshold and holdout estimates — what `model/` holds.
+    pub bundle: ModelBundle,
+    /// The rest of the final model (uncalibrated base, calibration
+    /// out-of-fold probabilities).
     pub final_model: FinalModel,
     /// Its holdout predictions.
     pub holdout: HoldoutPredictions,
@@ -213,7 +219,7 @@ pub fn train(spec: &ValidWorkflow, progress: &dyn Progress) -> Result<TrainedRun
         )
     })?;
     let chosen = ChosenConfig::new(spec, &tuned, task)?;
-    let final_model = t.run(Step::Finalize, None, || {
+    let (pipeline, final_model) = t.run(Step::Finalize, None, || {
         fit_final(
             &registry,
             &plan.params,
@@ -249,13 +255,7 @@ pub fn train(spec: &ValidWorkflow, progress: &dyn Progress) -> Result<TrainedRun
         _ => None,
     };
     let (holdout, evaluation) = t.run(Step::Evaluate, None, || {
-        let preds = predict_holdout(
-            &final_model.pipeline,
-            &holdout_x,
-            &split.y_holdout,
-            task,
-            cut,
-        )?;
+        let preds = predict_holdout(&pipeline, &holdout_x, &split.y_holdout, task, cut)?;
         let slice_keys = plan
             .categorical
             .iter()
@@ -272,7 +272,18 @@ pub fn train(spec: &ValidWorkflow, progress: &dyn Progress) -> Result<TrainedRun
         )?;
         Ok((preds, eval))
     })?;
+    // The bundle takes the final pipeline itself (no copy).
+    let bundle = crate::artifacts::bundle_of(
+        spec,
+        task,
+        pipeline,
+        &train_x,
+        &chosen.name,
+        &evaluation,
+        threshold.as_ref(),
+    )?;
     Ok(TrainedRun {
+        bundle,
         loaded,
         split,
         plan,

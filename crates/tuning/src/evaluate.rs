@@ -101,18 +101,10 @@ impl<'a, 'd> Engine<'a, 'd> {
             })
     }
 
-    /// Fits and scores `params` of `algorithm` on fold `fold`; `candidate`
-    /// (the trial number or leaderboard position) seeds the fit. `Err` is
-    /// the failure, as text, recorded on the trial.
-    pub(crate) fn evaluate(
-        &self,
-        algorithm: &str,
-        params: &ParamMap,
-        candidate: usize,
-        fold: usize,
-    ) -> Result<FoldOutcome, String> {
-        let start = Instant::now();
-        let matrices: Cow<'_, FoldMatrices> = match self.cache.get(fold) {
+    /// The fold's matrices: the shared base preprocessing when `params`
+    /// tunes none, else preprocessed for `params`.
+    fn matrices(&self, fold: usize, params: &ParamMap) -> Result<Cow<'_, FoldMatrices>, String> {
+        Ok(match self.cache.get(fold) {
             Some(m) if !has_preprocess_params(params) => Cow::Borrowed(m),
             _ => {
                 let f = self
@@ -125,7 +117,20 @@ impl<'a, 'd> Engine<'a, 'd> {
                         .map_err(|e| e.to_string())?,
                 )
             }
-        };
+        })
+    }
+
+    /// Fits `params` of `algorithm` on the training rows of `matrices`,
+    /// seeded from (`candidate`, `fold`) when the algorithm takes a seed
+    /// and `params` sets none.
+    fn fit(
+        &self,
+        algorithm: &str,
+        params: &ParamMap,
+        candidate: usize,
+        fold: usize,
+        matrices: &FoldMatrices,
+    ) -> Result<Box<dyn FittedEstimator>, String> {
         let mut model_params = model_params(params);
         if accepts_seed(algorithm) && !model_params.contains_key("seed") {
             let s = task_seed(self.seed, candidate, fold) >> 1;
@@ -137,18 +142,139 @@ impl<'a, 'd> Engine<'a, 'd> {
             .map_err(|e| e.to_string())?;
         let train =
             mlw_models::TrainSet::new(matrices.x_train.view(), matrices.y_train.as_target());
-        let model = estimator
+        estimator
             .fit(&train)
-            .map_err(|e| format!("fold {fold}: {e}"))?;
-        let fit_time = start.elapsed().as_secs_f64();
+            .map_err(|e| format!("fold {fold}: {e}"))
+    }
+
+    /// Scores a fitted model on the fold's test rows.
+    fn score(
+        &self,
+        model: &dyn FittedEstimator,
+        matrices: &FoldMatrices,
+        fold: usize,
+        fit_time: f64,
+    ) -> Result<FoldOutcome, String> {
         let start = Instant::now();
-        let scores = score(model.as_ref(), &matrices, self.metrics)
-            .map_err(|e| format!("fold {fold}: {e}"))?;
+        let scores =
+            score(model, matrices, self.metrics).map_err(|e| format!("fold {fold}: {e}"))?;
         Ok(FoldOutcome {
             scores,
             fit_time,
             score_time: start.elapsed().as_secs_f64(),
         })
+    }
+
+    /// Fits and scores `params` of `algorithm` on fold `fold`; `candidate`
+    /// (the trial number or leaderboard position) seeds the fit. `Err` is
+    /// the failure, as text, recorded on the trial.
+    pub(crate) fn evaluate(
+        &self,
+        algorithm: &str,
+        params: &ParamMap,
+        candidate: usize,
+        fold: usize,
+    ) -> Result<FoldOutcome, String> {
+        let start = Instant::now();
+        let matrices = self.matrices(fold, params)?;
+        let model = self.fit(algorithm, params, candidate, fold, &matrices)?;
+        let fit_time = start.elapsed().as_secs_f64();
+        self.score(model.as_ref(), &matrices, fold, fit_time)
+    }
+
+    /// Evaluates on fold `fold` a group of candidates whose parameters
+    /// differ only in `n_estimators` (`members`: candidate number, its
+    /// parameters, its `n_estimators`, in any order) from one fit: the
+    /// member with the largest `n_estimators` (the first of them on ties)
+    /// is fit, seeded as [`Engine::evaluate`] seeds it, and every other
+    /// member is scored on that model cut to its own `n_estimators`
+    /// ([`FittedEstimator::truncated`]) — exactly the model a direct fit of
+    /// that member seeded like the largest one gives. A member the model
+    /// cannot be cut for (the algorithm does not support it, early stopping
+    /// ended the fit sooner) is fit directly with its own seed, as
+    /// [`Engine::evaluate`] would. Outcomes in `members` order.
+    ///
+    /// Fit times: the shared fit's time is shared among the members scored
+    /// from it in proportion to their `n_estimators` (the shares add up to
+    /// the fit's time), plus each one's cut; a member fit directly has its
+    /// own fit's time.
+    pub(crate) fn evaluate_staged(
+        &self,
+        algorithm: &str,
+        members: &[(usize, &ParamMap, usize)],
+        fold: usize,
+    ) -> Vec<Result<FoldOutcome, String>> {
+        let Some(lead) = members
+            .iter()
+            .enumerate()
+            .fold(None, |best: Option<(usize, usize)>, (i, m)| match best {
+                Some((_, n)) if n >= m.2 => best,
+                _ => Some((i, m.2)),
+            })
+            .map(|(i, _)| i)
+        else {
+            return Vec::new();
+        };
+        let (lead_candidate, lead_params, _) = members[lead];
+        let start = Instant::now();
+        let shared = self.matrices(fold, lead_params).and_then(|matrices| {
+            let model = self.fit(algorithm, lead_params, lead_candidate, fold, &matrices)?;
+            Ok((matrices, model))
+        });
+        let (matrices, model) = match shared {
+            Ok(s) => s,
+            Err(e) => {
+                // The largest failed: each member on its own.
+                return members
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(c, p, _))| {
+                        if i == lead {
+                            Err(e.clone())
+                        } else {
+                            self.evaluate(algorithm, p, c, fold)
+                        }
+                    })
+                    .collect();
+            }
+        };
+        let shared_time = start.elapsed().as_secs_f64();
+        // Each member's model: the shared one, a cut of it, or its own fit.
+        let cuts: Vec<Option<(Box<dyn FittedEstimator>, f64)>> = members
+            .iter()
+            .enumerate()
+            .map(|(i, &(_, _, n))| {
+                if i == lead {
+                    return None;
+                }
+                let t = Instant::now();
+                model.truncated(n).map(|m| (m, t.elapsed().as_secs_f64()))
+            })
+            .collect();
+        let total_n: f64 = members
+            .iter()
+            .zip(&cuts)
+            .enumerate()
+            .filter(|(i, (_, c))| *i == lead || c.is_some())
+            .map(|(_, (m, _))| m.2 as f64)
+            .sum();
+        let share = |n: usize| {
+            if total_n > 0.0 {
+                shared_time * n as f64 / total_n
+            } else {
+                0.0
+            }
+        };
+        members
+            .iter()
+            .zip(cuts)
+            .enumerate()
+            .map(|(i, (&(c, p, n), cut))| match cut {
+                _ if i == lead => self.score(model.as_ref(), &matrices, fold, share(n)),
+                Some((m, t)) => self.score(m.as_ref(), &matrices, fold, share(n) + t),
+                None => self.evaluate(algorithm, p, c, fold),
+            })
+            .collect()
     }
 }
 

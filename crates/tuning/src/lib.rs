@@ -14,8 +14,12 @@
 //!   the fold's training rows only, the model is fit, and every metric is
 //!   scored; (trial × fold) tasks run in parallel with rayon, each seeded
 //!   from (seed, trial, fold) and collected in order, so results are
-//!   identical on any thread count; budgets ([`SearchConfig`]: trials,
-//!   timeout) and pruning across folds ([`PrunerSettings`]);
+//!   identical on any thread count; trials that differ only in
+//!   `n_estimators` share one fit per fold, of the largest, and score its
+//!   exact cuts ([`mlw_models::FittedEstimator::truncated`]; such trials
+//!   are seeded as the largest, see [`run_search_with`]); budgets
+//!   ([`SearchConfig`]: trials, timeout) and pruning across folds
+//!   ([`PrunerSettings`]);
 //! - **results** ([`SearchResult`], [`SearchResult::to_csv`]) and the
 //!   **leaderboard** of several candidates on the same folds
 //!   ([`compare_models`], [`Leaderboard::to_csv`], [`Leaderboard::to_markdown`]).

@@ -12,7 +12,7 @@ use crate::tpe::TpeSource;
 use crate::trial::{MemorySink, MetricScores, Trial, TrialResult, TrialSink, TrialSource};
 use mlw_eval::split::Fold;
 use mlw_models::registry::Registry;
-use mlw_specs::{ModelSpec, SearchMethod};
+use mlw_specs::{ModelSpec, ParamMap, ParamValue, SearchMethod};
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -62,7 +62,19 @@ pub fn run_search(
 /// parallel — each fit seeded from (seed, trial number, fold) — collect
 /// the results in trial order, record them in the sink, and extend the
 /// history. Folds are preprocessed once when the space does not tune
-/// preprocessing.
+/// preprocessing. Without a pruner, trials of a batch that differ only in
+/// `n_estimators` share one fit per fold, of the largest, and the others
+/// are scored on its cut ([`mlw_models::FittedEstimator::truncated`]),
+/// which is exactly the fit of that trial seeded as the largest one: such a
+/// trial's fits are seeded from (seed, the largest trial's number, fold).
+/// For a fit that does not depend on its seed (histogram gradient boosting
+/// without early stopping or row / feature subsampling, on fewer rows than
+/// its binning subsample) nothing changes; for one that does (a random
+/// forest's bootstrap samples) the smaller trials report the fits of the
+/// largest one's seed instead of their own. A model that cannot be cut (the
+/// algorithm does not support it, or early stopping ended the larger fit
+/// sooner) is fit directly with the trial's own seed. The trial's fit time
+/// is then its share of the one fit, in proportion to its `n_estimators`.
 ///
 /// # Errors
 /// [`SearchConfig::check`]'s errors, [`TuningError::InvalidFold`],
@@ -175,19 +187,50 @@ fn evaluate_batch(
 ) -> Vec<TrialResult> {
     let n_folds = engine.n_folds();
     if config.pruner == PrunerSettings::None {
-        // Every (trial × fold) is an independent task.
-        let outcomes: Vec<Result<FoldOutcome, String>> = (0..batch.len() * n_folds)
+        // Every (group × fold) is an independent task; a group is one trial,
+        // or the trials that differ only in `n_estimators` (one fit each
+        // fold, see `Engine::evaluate_staged`).
+        let groups = staged_groups(algorithm, batch);
+        let per_task: Vec<Vec<Result<FoldOutcome, String>>> = (0..groups.len() * n_folds)
             .into_par_iter()
             .map(|task| {
-                let (t, f) = (task / n_folds, task % n_folds);
-                let trial = &batch[t];
-                engine.evaluate(algorithm, &trial.params, trial.number, f)
+                let (g, f) = (task / n_folds, task % n_folds);
+                match groups[g].as_slice() {
+                    [(t, _)] => {
+                        let trial = &batch[*t];
+                        vec![engine.evaluate(algorithm, &trial.params, trial.number, f)]
+                    }
+                    members => {
+                        let m: Vec<(usize, &ParamMap, usize)> = members
+                            .iter()
+                            .map(|&(t, n)| (batch[t].number, &batch[t].params, n))
+                            .collect();
+                        engine.evaluate_staged(algorithm, &m, f)
+                    }
+                }
             })
             .collect();
+        // Back to (trial × fold) order.
+        let mut outcomes: Vec<Vec<Option<Result<FoldOutcome, String>>>> =
+            batch.iter().map(|_| vec![None; n_folds]).collect();
+        for (task, results) in per_task.into_iter().enumerate() {
+            let (g, f) = (task / n_folds, task % n_folds);
+            for (&(t, _), r) in groups[g].iter().zip(results) {
+                if let Some(slot) = outcomes.get_mut(t).and_then(|o| o.get_mut(f)) {
+                    *slot = Some(r);
+                }
+            }
+        }
         batch
             .iter()
-            .zip(outcomes.chunks(n_folds))
-            .map(|(trial, folds)| assemble(engine, trial, folds, false))
+            .zip(outcomes)
+            .map(|(trial, folds)| {
+                let folds: Vec<Result<FoldOutcome, String>> = folds
+                    .into_iter()
+                    .map(|o| o.unwrap_or_else(|| Err("not evaluated".into())))
+                    .collect();
+                assemble(engine, trial, &folds, false)
+            })
             .collect()
     } else {
         // Folds of a trial run in order so the pruner can stop it; trials
@@ -225,6 +268,56 @@ fn evaluate_batch(
             .collect()
     }
 }
+
+/// The batch's trials in groups (batch positions, with `n_estimators` for
+/// grouped ones) that can share one fit per fold: the trials of an
+/// algorithm with an `n_estimators` parameter whose parameters are equal
+/// but for an integer `n_estimators`. Groups in order of their first trial;
+/// every other trial alone. A function of the batch only, never of the
+/// thread count.
+///
+/// The seed rule this implies: a grouped trial that is scored on the cut
+/// of the group's largest fit is seeded as that largest trial (its fits
+/// are those of `task_seed(seed, largest trial's number, fold)`), since
+/// the cut is exactly the direct fit with that seed (see
+/// [`run_search_with`]).
+fn staged_groups(algorithm: &str, batch: &[Trial]) -> Vec<Vec<(usize, usize)>> {
+    let staged = mlw_specs::algorithm(algorithm).is_some_and(|a| a.param(N_ESTIMATORS).is_some());
+    let n_of = |t: &Trial| {
+        t.params
+            .get(N_ESTIMATORS)
+            .and_then(ParamValue::as_i64)
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|_| staged)
+    };
+    let rest_equal = |a: &ParamMap, b: &ParamMap| {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|((ka, va), (kb, vb))| ka == kb && (ka == N_ESTIMATORS || va == vb))
+    };
+    let mut groups: Vec<Vec<(usize, usize)>> = Vec::new();
+    for (i, trial) in batch.iter().enumerate() {
+        let Some(n) = n_of(trial) else {
+            groups.push(vec![(i, 0)]);
+            continue;
+        };
+        let home = groups.iter_mut().find(|g| {
+            g.first().is_some_and(|&(j, _)| {
+                batch
+                    .get(j)
+                    .is_some_and(|o| n_of(o).is_some() && rest_equal(&o.params, &trial.params))
+            })
+        });
+        match home {
+            Some(g) => g.push((i, n)),
+            None => groups.push(vec![(i, n)]),
+        }
+    }
+    groups
+}
+
+const N_ESTIMATORS: &str = "n_estimators";
 
 fn refit_index(engine: &Engine<'_, '_>, config: &SearchConfig) -> usize {
     engine

@@ -7,7 +7,9 @@ use mlw_specs::ParamMap;
 use serde::{Deserialize, Serialize};
 
 /// One candidate to evaluate: its number (unique in the study, also the
-/// seed of its fits) and its parameters.
+/// seed of its fits — except a trial scored on the cut of a larger trial's
+/// fit, which is seeded as that trial, see [`crate::run_search_with`]) and
+/// its parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trial {
     /// The trial number, from 0.

@@ -7,7 +7,9 @@ use super::params::{ForestKind, RandomForestParams};
 use crate::error::ModelError;
 use crate::traits::{Estimator, FittedEstimator, TrainSet};
 use crate::tree::data::{Labels, prepare};
-use crate::tree::{Grown, SplitterKind, grow, grow_config, n_classes_of, resolve_criterion};
+use crate::tree::{
+    Grown, Scratch, SplitterKind, grow, grow_config, n_classes_of, resolve_criterion,
+};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -26,8 +28,11 @@ impl RandomForestParams {
     pub fn fit_forest(&self, data: &TrainSet<'_>) -> Result<FittedRandomForest, ModelError> {
         self.check()?;
         let alg = self.kind.algorithm();
-        let prepared = prepare(data)?;
+        let mut prepared = prepare(data)?;
         let classification = matches!(prepared.labels, Labels::Classes { .. });
+        if classification && self.kind == ForestKind::RandomForest {
+            prepared.compute_ranks();
+        }
         let criterion = resolve_criterion(alg, self.criterion, &prepared.labels)?;
         let splitter = match self.kind {
             ForestKind::RandomForest => SplitterKind::Best,
@@ -46,24 +51,31 @@ impl RandomForestParams {
         let n_rows = prepared.n_rows;
         let grown: Vec<(Grown, Option<Vec<bool>>)> = seeds
             .par_iter()
-            .map(|seed| {
+            .map_init(TreeScratch::default, |sc, seed| {
                 let mut rng = ChaCha8Rng::seed_from_u64(*seed);
                 if !self.bootstrap {
-                    return (grow(&prepared, &prepared.weights, &cfg, &mut rng), None);
+                    let tree = grow(&prepared, &prepared.weights, &cfg, &mut rng, &mut sc.tree);
+                    return (tree, None);
                 }
-                let mut counts = vec![0u32; n_rows];
+                // The bootstrap sample as counts, turned into weights.
+                sc.counts.clear();
+                sc.counts.resize(n_rows, 0);
                 for _ in 0..n_rows {
-                    counts[rng.random_range(0..n_rows)] += 1;
+                    if let Some(c) = sc.counts.get_mut(rng.random_range(0..n_rows)) {
+                        *c += 1;
+                    }
                 }
-                let weights: Vec<f64> = counts
-                    .iter()
-                    .zip(&prepared.weights)
-                    .map(|(c, w)| f64::from(*c) * w)
-                    .collect();
-                let tree = grow(&prepared, &weights, &cfg, &mut rng);
+                sc.weights.clear();
+                sc.weights.extend(
+                    sc.counts
+                        .iter()
+                        .zip(&prepared.weights)
+                        .map(|(c, w)| f64::from(*c) * w),
+                );
+                let tree = grow(&prepared, &sc.weights, &cfg, &mut rng, &mut sc.tree);
                 let in_bag = self
                     .oob_score
-                    .then(|| counts.iter().map(|c| *c > 0).collect());
+                    .then(|| sc.counts.iter().map(|c| *c > 0).collect());
                 (tree, in_bag)
             })
             .collect();
@@ -86,6 +98,14 @@ impl RandomForestParams {
             oob,
         ))
     }
+}
+
+/// Buffers one worker reuses across the trees it grows.
+#[derive(Debug, Default)]
+struct TreeScratch {
+    tree: Scratch,
+    counts: Vec<u32>,
+    weights: Vec<f64>,
 }
 
 /// Mean of the trees' normalised importances (trees that are a lone root

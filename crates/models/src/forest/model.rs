@@ -173,4 +173,64 @@ impl FittedEstimator for FittedRandomForest {
             state: serde_json::to_value(self).map_err(|e| ModelError::Serde(e.to_string()))?,
         })
     }
+
+    fn truncated(&self, n_estimators: usize) -> Option<Box<dyn FittedEstimator>> {
+        // Exact because tree `t` is grown from the `t`-th draw of the
+        // forest's seed whatever the number of trees, and the trees are
+        // averaged in index order: the first `n` trees are those of the
+        // direct fit with `n_estimators = n` and the same seed.
+        let n = self.trees.len();
+        if n_estimators == 0 || n_estimators > n {
+            return None;
+        }
+        if n_estimators == n {
+            return Some(Box::new(self.clone()));
+        }
+        let mut params = self.params.clone();
+        params.n_estimators = n_estimators;
+        let model = FittedRandomForest {
+            params,
+            criterion: self.criterion,
+            n_features: self.n_features,
+            n_classes: self.n_classes,
+            trees: self.trees.get(..n_estimators)?.to_vec(),
+            // Per-tree importances and in-bag rows are not kept: unknown.
+            importances: vec![f64::NAN; self.n_features],
+            oob_score: self.oob_score.map(|_| f64::NAN),
+        };
+
+        /// The first trees of a forest: its predictions are those of the
+        /// direct fit; its importances (and out-of-bag score) are unknown,
+        /// so it reports none and is not serialized.
+        #[derive(Debug)]
+        struct Truncated(FittedRandomForest);
+
+        impl FittedEstimator for Truncated {
+            fn algorithm(&self) -> &str {
+                self.0.algorithm()
+            }
+            fn n_features(&self) -> usize {
+                self.0.n_features
+            }
+            fn n_classes(&self) -> Option<usize> {
+                self.0.n_classes
+            }
+            fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>, ModelError> {
+                self.0.predict(x)
+            }
+            fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>, ModelError> {
+                self.0.predict_proba(x)
+            }
+            fn feature_importances(&self) -> Option<Array1<f64>> {
+                None
+            }
+            fn to_serialized(&self) -> Result<SerializedModel, ModelError> {
+                Err(ModelError::Serde(format!(
+                    "{}: a truncated model (scoring only) is not serialized: its importances are unknown",
+                    self.0.algorithm()
+                )))
+            }
+        }
+        Some(Box::new(Truncated(model)))
+    }
 }

@@ -51,6 +51,76 @@ impl BinnedMatrix {
     }
 }
 
+/// Rows per parallel task when transposing to row-major.
+const TRANSPOSE_CHUNK: usize = 1 << 14;
+
+/// A row-major copy of a [`BinnedMatrix`]: the bins of row `r` are
+/// `data[r * n_features..(r + 1) * n_features]`.
+#[derive(Debug, Clone)]
+pub struct RowMajorBins {
+    n_features: usize,
+    data: Vec<u8>,
+}
+
+impl RowMajorBins {
+    /// Number of features.
+    pub fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    /// The bins, row after row.
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+}
+
+impl BinnedMatrix {
+    /// Number of features.
+    pub fn n_features(&self) -> usize {
+        if self.n_rows == 0 {
+            0
+        } else {
+            self.data.len() / self.n_rows
+        }
+    }
+
+    /// The same bins, row-major.
+    pub fn row_major(&self) -> RowMajorBins {
+        let (n, p) = (self.n_rows, self.n_features());
+        let mut data = vec![0u8; n * p];
+        if p == 0 {
+            return RowMajorBins {
+                n_features: p,
+                data,
+            };
+        }
+        let fill = |(ci, out): (usize, &mut [u8])| {
+            let r0 = ci * TRANSPOSE_CHUNK;
+            for f in 0..p {
+                let col = self.col(f);
+                for (k, row) in out.chunks_exact_mut(p).enumerate() {
+                    if let (Some(o), Some(&b)) = (row.get_mut(f), col.get(r0 + k)) {
+                        *o = b;
+                    }
+                }
+            }
+        };
+        if data.len() < PAR_MIN_VALUES {
+            data.chunks_mut(TRANSPOSE_CHUNK * p)
+                .enumerate()
+                .for_each(fill);
+        } else {
+            data.par_chunks_mut(TRANSPOSE_CHUNK * p)
+                .enumerate()
+                .for_each(fill);
+        }
+        RowMajorBins {
+            n_features: p,
+            data,
+        }
+    }
+}
+
 /// numpy's `percentile(sorted, linspace(0, 100, m + 1)[k],
 /// method="averaged_inverted_cdf")`, with numpy's floating-point steps so
 /// that the thresholds equal scikit-learn's bit for bit.

@@ -2,8 +2,10 @@
 //! subtraction and in-place row partitioning.
 
 use super::binning::{BinMapper, BinnedMatrix, MISSING_BIN};
-use super::histogram::Histogram;
-use super::split::{NodeStats, SplitInfo, SplitRules, find_best_split, leaf_value};
+use super::histogram::{BinMask, FeatureCells, Histogram, build_col, clear, subtract_feature};
+use super::split::{
+    NodeStats, SplitInfo, SplitRules, SplitScratch, best_for_feature, better, better_of, leaf_value,
+};
 use super::tree::{Node, Tree};
 use rayon::prelude::*;
 
@@ -79,6 +81,83 @@ fn stable_partition(rows: &mut [u32], scratch: &mut Vec<u32>, left: impl Fn(u32)
     l
 }
 
+/// Below this much work (rows × active features) a node is handled on the
+/// calling thread.
+const PAR_MIN_WORK: usize = 1 << 17;
+
+/// One feature's part of the work on a node: its cells in the node's
+/// histogram and, for a smaller child, in the parent's (which becomes the
+/// larger child).
+struct FeatJob<'h> {
+    f: usize,
+    cells: &'h mut FeatureCells,
+    mask: &'h mut BinMask,
+    parent: Option<(&'h mut FeatureCells, &'h mut BinMask)>,
+}
+
+/// What the work on one node reads.
+struct NodeCtx<'c> {
+    bins: &'c BinnedMatrix,
+    n_bins: &'c [usize],
+    has_missing: &'c [bool],
+    rows: &'c [u32],
+    og: &'c [f32],
+    oh: &'c [f32],
+    identity: bool,
+    want: (Option<NodeStats>, Option<NodeStats>),
+    rules: &'c SplitRules,
+}
+
+impl NodeCtx<'_> {
+    /// Builds, subtracts and searches a group of features (in feature
+    /// order); returns the best splits of the node and of the larger child.
+    fn run(
+        &self,
+        jobs: &mut [FeatJob<'_>],
+        scratch: &mut SplitScratch,
+    ) -> (Option<SplitInfo>, Option<SplitInfo>) {
+        let (mut best, mut best_large) = (None, None);
+        for j in jobs.iter_mut() {
+            clear(j.cells, j.mask);
+            build_col(
+                j.cells,
+                j.mask,
+                self.bins.col(j.f),
+                self.rows,
+                self.og,
+                self.oh,
+                self.identity,
+            );
+            let nb = self.n_bins.get(j.f).copied().unwrap_or(1);
+            let miss = self.has_missing.get(j.f).copied().unwrap_or(false);
+            if let Some((pc, pm)) = j.parent.as_mut() {
+                subtract_feature(pc, pm, j.cells, j.mask);
+                if let Some(st) = self.want.1
+                    && let Some(s) =
+                        best_for_feature(scratch, &pc[..], **pm, j.f, nb, miss, st, self.rules)
+                {
+                    best_large = better(best_large, s);
+                }
+            }
+            if let Some(st) = self.want.0
+                && let Some(s) = best_for_feature(
+                    scratch,
+                    &j.cells[..],
+                    *j.mask,
+                    j.f,
+                    nb,
+                    miss,
+                    st,
+                    self.rules,
+                )
+            {
+                best = better(best, s);
+            }
+        }
+        (best, best_large)
+    }
+}
+
 struct Candidate {
     node: usize,
     start: usize,
@@ -99,6 +178,7 @@ pub struct Grower<'a> {
     og: Vec<f32>,
     oh: Vec<f32>,
     scratch: Vec<u32>,
+    split_scratch: SplitScratch,
 }
 
 thread_local! {
@@ -143,6 +223,7 @@ impl<'a> Grower<'a> {
             og: Vec::new(),
             oh: Vec::new(),
             scratch: Vec::new(),
+            split_scratch: SplitScratch::default(),
         }
     }
 
@@ -152,13 +233,8 @@ impl<'a> Grower<'a> {
             .unwrap_or_else(|| Histogram::new(self.mapper.n_features()))
     }
 
-    fn build_hist(&mut self, rows: &[u32], grads: &GradView<'_>, active: &[bool]) -> Histogram {
-        let identity = rows.len() == self.bins.n_rows();
-        let mut hist = self.take_hist();
-        if identity && grads.stride == 1 {
-            hist.build(self.bins, active, rows, grads.g, grads.h, true);
-            return hist;
-        }
+    /// Gathers the gradients of `rows` into `og`, `oh` (in row order).
+    fn gather(&mut self, rows: &[u32], grads: &GradView<'_>) {
         let (s, o) = (grads.stride, grads.offset);
         self.og.resize(rows.len(), 0.0);
         self.oh.resize(rows.len(), 0.0);
@@ -178,8 +254,78 @@ impl<'a> Grower<'a> {
                 .zip(rows.par_chunks(GATHER_CHUNK))
                 .for_each(gather);
         }
-        hist.build(self.bins, active, rows, &self.og, &self.oh, identity);
-        hist
+    }
+
+    /// The work on one node, fused feature by feature so that each
+    /// feature's cells are touched while they are in cache: builds `hist`
+    /// from `rows`; when `parent` is given (the node is the smaller child
+    /// of `parent`), turns `parent` into the larger child by subtraction;
+    /// then searches the best split of the node (when `want.0` holds its
+    /// stats) and of the larger child (`want.1`).
+    ///
+    /// Large nodes are cut into groups of features handled in parallel;
+    /// each feature's cells are summed in row order and the splits are
+    /// compared in feature order, so the result does not depend on the
+    /// grouping or the number of threads.
+    #[allow(clippy::too_many_arguments)]
+    fn node_work(
+        &mut self,
+        hist: &mut Histogram,
+        parent: Option<&mut Histogram>,
+        rows: &[u32],
+        grads: &GradView<'_>,
+        active: &[bool],
+        want: (Option<NodeStats>, Option<NodeStats>),
+        rules: &SplitRules,
+    ) -> (Option<SplitInfo>, Option<SplitInfo>) {
+        let identity = rows.len() == self.bins.n_rows();
+        let direct = identity && grads.stride == 1;
+        if !direct {
+            self.gather(rows, grads);
+        }
+        let (og, oh): (&[f32], &[f32]) = if direct {
+            (grads.g, grads.h)
+        } else {
+            (&self.og, &self.oh)
+        };
+        let mut parent_parts = parent.map(|p| p.parts_mut());
+        let mut jobs: Vec<FeatJob<'_>> = Vec::with_capacity(active.len());
+        for (f, (cells, mask)) in hist.parts_mut().enumerate() {
+            let par = parent_parts.as_mut().and_then(|it| it.next());
+            if active.get(f).copied().unwrap_or(false) {
+                jobs.push(FeatJob {
+                    f,
+                    cells,
+                    mask,
+                    parent: par,
+                });
+            }
+        }
+        let ctx = NodeCtx {
+            bins: self.bins,
+            n_bins: &self.n_bins,
+            has_missing: &self.mapper.has_missing,
+            rows,
+            og,
+            oh,
+            identity,
+            want,
+            rules,
+        };
+        if rows.len().saturating_mul(jobs.len()) < PAR_MIN_WORK {
+            return ctx.run(&mut jobs, &mut self.split_scratch);
+        }
+        let n_groups = (2 * rayon::current_num_threads()).clamp(1, jobs.len().max(1));
+        let per = jobs.len().div_ceil(n_groups).max(1);
+        let results: Vec<(Option<SplitInfo>, Option<SplitInfo>)> = jobs
+            .par_chunks_mut(per)
+            .map_init(SplitScratch::default, |scratch, group| {
+                ctx.run(group, scratch)
+            })
+            .collect();
+        results.into_iter().fold((None, None), |(a, b), (x, y)| {
+            (better_of(a, x), better_of(b, y))
+        })
     }
 
     fn can_split(&self, c: &Candidate, rules: &GrowRules) -> bool {
@@ -259,15 +405,18 @@ impl<'a> Grower<'a> {
         };
         let mut open: Vec<Candidate> = Vec::new();
         if rules.num_leaves >= 2 && self.can_split(&root, rules) {
-            let hist = self.build_hist(rows, grads, active);
-            root.split = find_best_split(
-                &hist,
-                active,
-                &self.n_bins,
-                &self.mapper.has_missing,
-                stats,
-                &rules.split,
-            );
+            let mut hist = self.take_hist();
+            root.split = self
+                .node_work(
+                    &mut hist,
+                    None,
+                    rows,
+                    grads,
+                    active,
+                    (Some(stats), None),
+                    &rules.split,
+                )
+                .0;
             root.hist = Some(hist);
         }
         open.push(root);
@@ -342,38 +491,40 @@ impl<'a> Grower<'a> {
             };
             let want = n_leaves < rules.num_leaves
                 && (self.can_split(&left, rules) || self.can_split(&right, rules));
-            if let (true, Some(mut parent_hist)) = (want, parent.hist.take()) {
-                let left_smaller = left.end - left.start < right.end - right.start;
-                let (small, large) = if left_smaller {
-                    (&mut left, &mut right)
-                } else {
-                    (&mut right, &mut left)
-                };
-                let small_hist = self.build_hist(&rows[small.start..small.end], grads, active);
-                parent_hist.subtract(&small_hist, active);
-                small.hist = Some(small_hist);
-                large.hist = Some(parent_hist);
-                for c in [&mut left, &mut right] {
-                    if self.can_split(c, rules)
-                        && let Some(h) = &c.hist
-                    {
-                        c.split = find_best_split(
-                            h,
-                            active,
-                            &self.n_bins,
-                            &self.mapper.has_missing,
-                            c.stats,
-                            &rules.split,
-                        );
-                    }
-                    if c.split.is_none()
-                        && let Some(h) = c.hist.take()
-                    {
-                        self.pool.push(h);
+            match (want, parent.hist.take()) {
+                (true, Some(mut parent_hist)) => {
+                    let left_smaller = left.end - left.start < right.end - right.start;
+                    let (small, large) = if left_smaller {
+                        (&mut left, &mut right)
+                    } else {
+                        (&mut right, &mut left)
+                    };
+                    let want = (
+                        self.can_split(small, rules).then_some(small.stats),
+                        self.can_split(large, rules).then_some(large.stats),
+                    );
+                    let mut small_hist = self.take_hist();
+                    (small.split, large.split) = self.node_work(
+                        &mut small_hist,
+                        Some(&mut parent_hist),
+                        &rows[small.start..small.end],
+                        grads,
+                        active,
+                        want,
+                        &rules.split,
+                    );
+                    small.hist = Some(small_hist);
+                    large.hist = Some(parent_hist);
+                    for c in [&mut left, &mut right] {
+                        if c.split.is_none()
+                            && let Some(h) = c.hist.take()
+                        {
+                            self.pool.push(h);
+                        }
                     }
                 }
-            } else if let Some(h) = parent.hist.take() {
-                self.pool.push(h);
+                (_, Some(h)) => self.pool.push(h),
+                (_, None) => {}
             }
             open.push(left);
             open.push(right);

@@ -1,7 +1,18 @@
 //! Gradient histograms: per feature and bin, the sums of gradients and
 //! hessians and the row count of one node.
+//!
+//! Two ways to build one, with the same sums: feature by feature over the
+//! column-major bins (what the grower uses), or row by row over row-major
+//! bins for a group of features at a time (one pass reads each row's bins
+//! and gradients once). Either way every cell is summed in row order, so
+//! neither the method nor the number of threads changes a bit of the
+//! result. Measured (benches/hgb.rs, 100k × 28, 2 threads): the row-wise
+//! build is faster in isolation (root 4.3 vs 5.7 ms, every other row 1.7 vs
+//! 2.5 ms), but inside training it did not pay: rows gathered from deep
+//! nodes are scattered over the row-major matrix and, without prefetching,
+//! their cache misses cost more than the column passes save.
 
-use super::binning::BinnedMatrix;
+use super::binning::{BinnedMatrix, RowMajorBins};
 use rayon::prelude::*;
 
 /// Bins per feature in a histogram: 255 value bins at most plus the missing bin.
@@ -13,19 +24,76 @@ pub const HIST_BINS: usize = 256;
 /// in row order, so the result is the same.
 const PAR_MIN_CELLS: usize = 1 << 17;
 
-/// One histogram cell.
+/// One histogram cell: the sums of gradients, hessians and rows, and a
+/// zero lane. The row count is held as an `f64` (exact below 2^53) so that
+/// the cell is updated as one vector `(g, h, 1, 0)`, never straddles a cache
+/// line (32 bytes, aligned), and is subtracted lane by lane.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct HistBin {
+#[repr(C, align(32))]
+pub struct HistBin([f64; 4]);
+
+impl HistBin {
+    /// A cell with these sums.
+    pub fn new(g: f64, h: f64, rows: u32) -> Self {
+        HistBin([g, h, f64::from(rows), 0.0])
+    }
+
     /// Sum of gradients.
-    pub g: f64,
+    #[inline(always)]
+    pub fn g(&self) -> f64 {
+        self.0[0]
+    }
+
     /// Sum of hessians.
-    pub h: f64,
+    #[inline(always)]
+    pub fn h(&self) -> f64 {
+        self.0[1]
+    }
+
+    /// Rows, as `f64`.
+    #[inline(always)]
+    pub fn c(&self) -> f64 {
+        self.0[2]
+    }
+
     /// Rows.
-    pub c: u32,
+    #[inline]
+    pub fn rows(&self) -> u32 {
+        self.0[2] as u32
+    }
+
+    /// Whether the cell adds exactly nothing to a running sum (no rows, and
+    /// no rounding residue left by a subtraction).
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        (self.c() == 0.0) & (self.g() == 0.0) & (self.h() == 0.0)
+    }
+
+    /// Adds one row.
+    #[inline(always)]
+    fn add(&mut self, g: f64, h: f64) {
+        let v = [g, h, 1.0, 0.0];
+        for (x, y) in self.0.iter_mut().zip(v) {
+            *x += y;
+        }
+    }
+
+    /// Subtracts `o` lane by lane.
+    #[inline(always)]
+    fn sub(&mut self, o: &HistBin) {
+        for (x, y) in self.0.iter_mut().zip(o.0) {
+            *x -= y;
+        }
+    }
 }
 
-/// Which cells of one feature may be non-empty: bit `b` of word `b / 64`.
-/// A clear bit means the cell is exactly [`HistBin::default`].
+/// The cells of one feature.
+pub type FeatureCells = [HistBin; HIST_BINS];
+
+/// Which cells of one feature are non-empty: bit `b` of word `b / 64`.
+/// A clear bit means the cell is exactly [`HistBin::default`]; a set bit
+/// normally means it is not (no rows, zero sums), though a set bit on an
+/// empty cell would only cost time.
 pub type BinMask = [u64; HIST_BINS / 64];
 
 /// Calls `f` on every set bit of `mask` below `end`, in increasing order.
@@ -80,31 +148,73 @@ pub fn for_each_bin_rev(mask: &BinMask, lo: usize, hi: usize, mut f: impl FnMut(
     }
 }
 
-/// One feature of a subtraction: (feature, ((cells, mask), (other cells, other mask))).
-type SubtractItem<'a> = (
-    usize,
-    (
-        (&'a mut [HistBin], &'a mut BinMask),
-        (&'a [HistBin], &'a BinMask),
-    ),
-);
-
 /// The histograms of every feature of one node (`n_features × 256` cells),
-/// with a mask of the cells that may be non-empty so that work on small
-/// nodes scales with their rows rather than with the bins.
+/// with a mask of the non-empty cells so that work on small nodes scales
+/// with their rows rather than with the bins.
 #[derive(Debug, Clone)]
 pub struct Histogram {
     /// Cells, feature-major.
-    bins: Vec<HistBin>,
-    /// Per feature, the cells that may be non-empty.
+    bins: Vec<FeatureCells>,
+    /// Per feature, the non-empty cells.
     masks: Vec<BinMask>,
+}
+
+/// Resets the marked cells of one feature and its mask (dense blocks at
+/// once, sparse ones cell by cell).
+#[inline]
+pub(crate) fn clear(cells: &mut FeatureCells, mask: &mut BinMask) {
+    for (block, w) in cells.chunks_mut(64).zip(mask.iter_mut()) {
+        if w.count_ones() > 8 {
+            block.fill(HistBin::default());
+        } else {
+            let mut bits = *w;
+            while bits != 0 {
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if let Some(c) = block.get_mut(i) {
+                    *c = HistBin::default();
+                }
+            }
+        }
+        *w = 0;
+    }
+}
+
+/// The mask of the cells holding rows.
+#[inline]
+pub(crate) fn mask_of_counts(cells: &FeatureCells) -> BinMask {
+    let mut m: BinMask = [0; HIST_BINS / 64];
+    for (w, block) in m.iter_mut().zip(cells.chunks(64)) {
+        for (i, c) in block.iter().enumerate() {
+            *w |= u64::from(c.c() != 0.0) << i;
+        }
+    }
+    m
+}
+
+/// Packs 256 flags (0 or 1) into a mask.
+#[inline]
+fn mask_of_flags(flags: &[u8; HIST_BINS]) -> BinMask {
+    let mut m: BinMask = [0; HIST_BINS / 64];
+    for (w, chunk) in m.iter_mut().zip(flags.chunks_exact(64)) {
+        for (j, eight) in chunk.chunks_exact(8).enumerate() {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(eight);
+            // Bit 0 of byte i moves to bit 56 + i of the product.
+            let packed = (u64::from_le_bytes(b) & 0x0101_0101_0101_0101)
+                .wrapping_mul(0x0102_0408_1020_4080)
+                >> 56;
+            *w |= packed << (8 * j);
+        }
+    }
+    m
 }
 
 impl Histogram {
     /// A zeroed histogram for `n_features` features.
     pub fn new(n_features: usize) -> Self {
         Histogram {
-            bins: vec![HistBin::default(); n_features * HIST_BINS],
+            bins: vec![[HistBin::default(); HIST_BINS]; n_features],
             masks: vec![[0; HIST_BINS / 64]; n_features],
         }
     }
@@ -114,30 +224,35 @@ impl Histogram {
         self.masks.len()
     }
 
-    /// The cells of feature `f`.
+    /// The cells of feature `f` (empty when `f` is out of range).
     pub fn feature(&self, f: usize) -> &[HistBin] {
-        self.bins
-            .get(f * HIST_BINS..(f + 1) * HIST_BINS)
-            .unwrap_or(&[])
+        self.bins.get(f).map_or(&[], |c| &c[..])
     }
 
-    /// The cells of feature `f` that may be non-empty (none when `f` is out
-    /// of range).
+    /// The non-empty cells of feature `f` (none when `f` is out of range).
     pub fn mask(&self, f: usize) -> BinMask {
         self.masks.get(f).copied().unwrap_or_default()
     }
 
-    /// Sets one cell (ignored when out of range).
+    /// Sets one cell (ignored when out of range; an empty cell is unmarked).
     pub fn set(&mut self, f: usize, b: usize, cell: HistBin) {
         if let (Some(c), Some(m)) = (
-            self.bins
-                .get_mut(f * HIST_BINS + b)
-                .filter(|_| b < HIST_BINS),
+            self.bins.get_mut(f).and_then(|c| c.get_mut(b)),
             self.masks.get_mut(f),
         ) {
-            *c = cell;
-            m[b / 64] |= 1 << (b % 64);
+            if cell.is_empty() {
+                *c = HistBin::default();
+                m[b / 64] &= !(1 << (b % 64));
+            } else {
+                *c = HistBin([cell.g(), cell.h(), cell.c(), 0.0]);
+                m[b / 64] |= 1 << (b % 64);
+            }
         }
+    }
+
+    /// Every feature's cells and mask.
+    pub(crate) fn parts_mut(&mut self) -> impl Iterator<Item = (&mut FeatureCells, &mut BinMask)> {
+        self.bins.iter_mut().zip(self.masks.iter_mut())
     }
 
     /// Fills the histograms of the features in `active` (others are left
@@ -145,8 +260,9 @@ impl Histogram {
     /// (`og[k]`, `oh[k]` belong to row `rows[k]`). When `identity` is set the
     /// rows are `0..n` in order and are read sequentially.
     ///
-    /// Parallel over features for large nodes; every cell is summed in row
-    /// order, so the result does not depend on the number of threads.
+    /// Feature by feature (parallel over features for large nodes); every
+    /// cell is summed in row order, so the result does not depend on the
+    /// number of threads.
     pub fn build(
         &mut self,
         bins: &BinnedMatrix,
@@ -156,52 +272,65 @@ impl Histogram {
         oh: &[f32],
         identity: bool,
     ) {
-        let fill = |(f, (out, mask)): (usize, (&mut [HistBin], &mut BinMask))| {
-            if !active.get(f).copied().unwrap_or(false) {
-                return;
+        let fill = |(f, (out, mask)): (usize, (&mut FeatureCells, &mut BinMask))| {
+            if active.get(f).copied().unwrap_or(false) {
+                clear(out, mask);
+                build_col(out, mask, bins.col(f), rows, og, oh, identity);
             }
-            let out: &mut [HistBin; HIST_BINS] = match out.try_into() {
-                Ok(o) => o,
-                Err(_) => return,
-            };
-            for (w, block) in mask.iter().zip(out.chunks_mut(64)) {
-                if *w != 0 {
-                    block.fill(HistBin::default());
-                }
-            }
-            let mut m: BinMask = [0; HIST_BINS / 64];
-            let col = bins.col(f);
-            let mut add = |b: u8, g: f32, h: f32| {
-                let cell = &mut out[b as usize];
-                cell.g += f64::from(g);
-                cell.h += f64::from(h);
-                cell.c += 1;
-                m[(b >> 6) as usize] |= 1 << (b & 63);
-            };
-            if identity {
-                for ((&b, &g), &h) in col.iter().zip(og).zip(oh) {
-                    add(b, g, h);
-                }
-            } else {
-                for ((&r, &g), &h) in rows.iter().zip(og).zip(oh) {
-                    add(col.get(r as usize).copied().unwrap_or(0), g, h);
-                }
-            }
-            *mask = m;
         };
         let n_active = active.iter().filter(|a| **a).count();
         if rows.len().saturating_mul(n_active) < PAR_MIN_CELLS {
-            self.bins
-                .chunks_mut(HIST_BINS)
-                .zip(self.masks.iter_mut())
-                .enumerate()
-                .for_each(fill);
+            self.parts_mut().enumerate().for_each(fill);
         } else {
             self.bins
-                .par_chunks_mut(HIST_BINS)
+                .par_iter_mut()
                 .zip(self.masks.par_iter_mut())
                 .enumerate()
                 .for_each(fill);
+        }
+    }
+
+    /// As [`Histogram::build`], row by row over row-major bins: the active
+    /// features are cut into groups (one task each, in parallel), and each
+    /// task reads every row once and adds it to its features' cells.
+    pub fn build_row_wise(
+        &mut self,
+        bins: &RowMajorBins,
+        active: &[bool],
+        rows: &[u32],
+        og: &[f32],
+        oh: &[f32],
+        identity: bool,
+    ) {
+        let p = bins.n_features();
+        let mut feats: Vec<(usize, &mut FeatureCells, &mut BinMask)> = self
+            .parts_mut()
+            .enumerate()
+            .filter(|(f, _)| active.get(*f).copied().unwrap_or(false) && *f < p)
+            .map(|(f, (c, m))| (f, c, m))
+            .collect();
+        if feats.is_empty() {
+            return;
+        }
+        let n_groups = if rows.len().saturating_mul(feats.len()) < PAR_MIN_CELLS {
+            1
+        } else {
+            (2 * rayon::current_num_threads()).clamp(1, feats.len())
+        };
+        let per = feats.len().div_ceil(n_groups);
+        let one = |group: &mut [(usize, &mut FeatureCells, &mut BinMask)]| {
+            for (_, c, m) in group.iter_mut() {
+                clear(c, m);
+            }
+            build_rows(group, bins, rows, og, oh, identity);
+            for (_, c, m) in group.iter_mut() {
+                **m = mask_of_counts(c);
+            }
+        };
+        if n_groups == 1 {
+            one(&mut feats);
+        } else {
+            feats.par_chunks_mut(per).for_each(one);
         }
     }
 
@@ -209,44 +338,164 @@ impl Histogram {
     /// the parent and the smaller child).
     pub fn subtract(&mut self, other: &Histogram, active: &[bool]) {
         let sub = |(f, ((a, ma), (b, mb))): SubtractItem<'_>| {
-            if !active.get(f).copied().unwrap_or(false) || a.len() != b.len() {
-                return;
-            }
-            // Blocks of 64 cells empty on both sides stay exactly empty; the
-            // others are subtracted densely (vectorised) and may stay
-            // marked even when they become empty.
-            for (w, (xa, yb)) in a.chunks_mut(64).zip(b.chunks(64)).enumerate() {
-                let (Some(m), Some(&o)) = (ma.get_mut(w), mb.get(w)) else {
-                    break;
-                };
-                if *m | o == 0 {
-                    continue;
-                }
-                *m |= o;
-                for (x, y) in xa.iter_mut().zip(yb) {
-                    x.g -= y.g;
-                    x.h -= y.h;
-                    x.c = x.c.saturating_sub(y.c);
-                }
+            if active.get(f).copied().unwrap_or(false) {
+                subtract_feature(a, ma, b, mb);
             }
         };
-        if self.bins.len() < PAR_MIN_CELLS {
-            self.bins
-                .chunks_mut(HIST_BINS)
-                .zip(self.masks.iter_mut())
-                .zip(other.bins.chunks(HIST_BINS).zip(other.masks.iter()))
+        let cells = self.bins.len() * HIST_BINS;
+        if cells < PAR_MIN_CELLS {
+            self.parts_mut()
+                .zip(other.bins.iter().zip(other.masks.iter()))
                 .enumerate()
                 .for_each(sub);
         } else {
             self.bins
-                .par_chunks_mut(HIST_BINS)
+                .par_iter_mut()
                 .zip(self.masks.par_iter_mut())
-                .zip(other.bins.par_chunks(HIST_BINS).zip(other.masks.par_iter()))
+                .zip(other.bins.par_iter().zip(other.masks.par_iter()))
                 .enumerate()
                 .for_each(sub);
         }
     }
 }
+
+/// Adds the rows of a node to one feature's cleared cells, feature by
+/// feature over the column-major bins `col`, and sets its mask.
+#[inline]
+pub(crate) fn build_col(
+    cells: &mut FeatureCells,
+    mask: &mut BinMask,
+    col: &[u8],
+    rows: &[u32],
+    og: &[f32],
+    oh: &[f32],
+    identity: bool,
+) {
+    let mut touched = [0u8; HIST_BINS];
+    let mut add = |b: u8, g: f32, h: f32| {
+        cells[b as usize].add(f64::from(g), f64::from(h));
+        touched[b as usize] = 1;
+    };
+    if identity {
+        for ((&b, &g), &h) in col.iter().zip(og).zip(oh) {
+            add(b, g, h);
+        }
+    } else {
+        for ((&r, &g), &h) in rows.iter().zip(og).zip(oh) {
+            add(col.get(r as usize).copied().unwrap_or(0), g, h);
+        }
+    }
+    *mask = mask_of_flags(&touched);
+}
+
+/// A feature whose cells a row-wise build fills.
+pub(crate) trait RowTarget {
+    /// The feature's index (its column in the row-major bins).
+    fn feature(&self) -> usize;
+    /// Its cells.
+    fn cells(&mut self) -> &mut FeatureCells;
+}
+
+impl RowTarget for (usize, &mut FeatureCells, &mut BinMask) {
+    #[inline(always)]
+    fn feature(&self) -> usize {
+        self.0
+    }
+    #[inline(always)]
+    fn cells(&mut self) -> &mut FeatureCells {
+        self.1
+    }
+}
+
+/// Adds the rows of a node to the (cleared) cells of a group of features,
+/// row by row over the row-major bins. Masks are left to the caller
+/// ([`mask_of_counts`]).
+#[inline]
+pub(crate) fn build_rows<T: RowTarget>(
+    group: &mut [T],
+    bins: &RowMajorBins,
+    rows: &[u32],
+    og: &[f32],
+    oh: &[f32],
+    identity: bool,
+) {
+    let p = bins.n_features();
+    let data = bins.data();
+    let mut add_row = |row: &[u8], g: f32, h: f32| {
+        let (g, h) = (f64::from(g), f64::from(h));
+        for t in group.iter_mut() {
+            let b = row.get(t.feature()).copied().unwrap_or(0);
+            t.cells()[b as usize].add(g, h);
+        }
+    };
+    if identity {
+        for ((row, &g), &h) in data.chunks_exact(p).zip(og).zip(oh) {
+            add_row(row, g, h);
+        }
+    } else {
+        for ((&r, &g), &h) in rows.iter().zip(og).zip(oh) {
+            let start = r as usize * p;
+            add_row(data.get(start..start + p).unwrap_or(&[]), g, h);
+        }
+    }
+}
+
+/// `a -= b` for one feature. Only the cells `b` holds change: elsewhere
+/// `b` is exactly empty and `x - 0` is `x`. Dense blocks are subtracted
+/// densely (vectorised), sparse ones cell by cell; cells left exactly empty
+/// are reset and unmarked, so that the mask stays tight and later scans
+/// skip them.
+#[inline]
+pub(crate) fn subtract_feature(
+    a: &mut FeatureCells,
+    ma: &mut BinMask,
+    b: &FeatureCells,
+    mb: &BinMask,
+) {
+    for (w, (xa, yb)) in a.chunks_mut(64).zip(b.chunks(64)).enumerate() {
+        let (Some(m), Some(&o)) = (ma.get_mut(w), mb.get(w)) else {
+            break;
+        };
+        if o == 0 {
+            continue;
+        }
+        let dense = o.count_ones() > 16;
+        if dense {
+            for (x, y) in xa.iter_mut().zip(yb) {
+                x.sub(y);
+            }
+        }
+        let mut bits = o;
+        let mut mw = *m | o;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if let (Some(x), Some(y)) = (xa.get_mut(i), yb.get(i)) {
+                if !dense {
+                    x.sub(y);
+                }
+                // Branch-free: about half the cells of a small node's
+                // parent empty out.
+                let empty = x.is_empty();
+                let keep = u64::from(empty).wrapping_sub(1);
+                for v in x.0.iter_mut() {
+                    *v = f64::from_bits(v.to_bits() & keep);
+                }
+                mw &= !(u64::from(empty) << i);
+            }
+        }
+        *m = mw;
+    }
+}
+
+/// One feature of a subtraction: (feature, ((cells, mask), (other cells, other mask))).
+type SubtractItem<'a> = (
+    usize,
+    (
+        (&'a mut FeatureCells, &'a mut BinMask),
+        (&'a FeatureCells, &'a BinMask),
+    ),
+);
 
 #[cfg(test)]
 mod tests {
@@ -258,38 +507,44 @@ mod tests {
     fn build_and_subtract_agree_with_direct_sums() {
         let x = array![[0.0, 5.0], [1.0, 5.0], [1.0, f64::NAN], [2.0, 6.0]];
         let bins = BinMapper::fit(x.view(), 255, 0).transform(x.view());
+        let rm = bins.row_major();
         let g = [1.0f32, 2.0, 3.0, 4.0];
         let h = [1.0f32; 4];
         let active = [true, true];
-        let mut parent = Histogram::new(2);
-        parent.build(&bins, &active, &[0, 1, 2, 3], &g, &h, true);
-        assert_eq!(
-            parent.feature(0)[1],
-            HistBin {
-                g: 5.0,
-                h: 2.0,
-                c: 2
+        for row_wise in [false, true] {
+            let mut parent = Histogram::new(2);
+            let mut child = Histogram::new(2);
+            if row_wise {
+                parent.build_row_wise(&rm, &active, &[0, 1, 2, 3], &g, &h, true);
+                child.build_row_wise(&rm, &active, &[1, 3], &[2.0, 4.0], &[1.0, 1.0], false);
+            } else {
+                parent.build(&bins, &active, &[0, 1, 2, 3], &g, &h, true);
+                child.build(&bins, &active, &[1, 3], &[2.0, 4.0], &[1.0, 1.0], false);
             }
-        );
-        assert_eq!(
-            parent.feature(1)[255],
-            HistBin {
-                g: 3.0,
-                h: 1.0,
-                c: 1
-            }
-        );
-        let mut child = Histogram::new(2);
-        child.build(&bins, &active, &[1, 3], &[2.0, 4.0], &[1.0, 1.0], false);
-        parent.subtract(&child, &active);
-        assert_eq!(
-            parent.feature(0)[1],
-            HistBin {
-                g: 3.0,
-                h: 1.0,
-                c: 1
-            }
-        );
-        assert_eq!(parent.feature(0)[2], HistBin::default());
+            assert_eq!(parent.feature(0)[1], HistBin::new(5.0, 2.0, 2));
+            assert_eq!(parent.feature(1)[255], HistBin::new(3.0, 1.0, 1));
+            assert_eq!(parent.mask(0), [0b111, 0, 0, 0]);
+            assert_eq!(parent.mask(1), [0b11, 0, 0, 1 << 63]);
+            parent.subtract(&child, &active);
+            assert_eq!(parent.feature(0)[1], HistBin::new(3.0, 1.0, 1));
+            assert_eq!(parent.feature(0)[2], HistBin::default());
+            // The emptied cell is unmarked.
+            assert_eq!(parent.mask(0), [0b11, 0, 0, 0]);
+        }
+    }
+
+    #[test]
+    fn flags_pack_into_masks() {
+        let mut flags = [0u8; HIST_BINS];
+        for b in [0, 7, 8, 63, 64, 130, 255] {
+            flags[b] = 1;
+        }
+        let mut cells = [HistBin::default(); HIST_BINS];
+        for (c, &f) in cells.iter_mut().zip(&flags) {
+            *c = HistBin::new(0.0, 0.0, u32::from(f));
+        }
+        let m = mask_of_flags(&flags);
+        assert_eq!(m, [1 | 1 << 7 | 1 << 8 | 1 << 63, 1, 1 << 2, 1 << 63]);
+        assert_eq!(m, mask_of_counts(&cells));
     }
 }

@@ -10,12 +10,41 @@ use crate::traits::{FittedEstimator, SerializedModel};
 use ndarray::{Array1, Array2, ArrayView2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// The layout version of [`FittedHgb`]'s serialized state.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Rows per parallel prediction chunk.
-const PREDICT_CHUNK: usize = 512;
+/// Rows per parallel prediction chunk: at least this many...
+const MIN_CHUNK_ROWS: usize = 64;
+/// ... and at most this many (chunks of 64 rows are the flat forest's blocks).
+const MAX_CHUNK_ROWS: usize = 4096;
+/// Below this many tree walks (rows × trees, about 0.1 ms) a prediction
+/// runs on the calling thread: handing it to the pool would cost more.
+const PARALLEL_MIN_WALKS: usize = 64 * 1024;
+
+/// The trees flattened for prediction ([`FlatForest`]): built once at fit,
+/// and on first use after deserialization. It is derived from the trees, so
+/// it is never serialized and `==` ignores it.
+#[derive(Clone, Default)]
+struct ForestCache(OnceLock<Option<FlatForest>>);
+
+impl PartialEq for ForestCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for ForestCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match self.0.get() {
+            None => "not built",
+            Some(None) => "unavailable",
+            Some(Some(_)) => "built",
+        };
+        write!(f, "ForestCache({state})")
+    }
+}
 
 /// Everything the boosting loop hands to the model.
 #[derive(Debug)]
@@ -48,11 +77,13 @@ pub struct FittedHgb {
     split_counts: Vec<u64>,
     train_loss: Vec<f64>,
     validation_loss: Vec<f64>,
+    #[serde(skip)]
+    forest: ForestCache,
 }
 
 impl FittedHgb {
     pub(crate) fn new(p: FittedParts) -> Self {
-        FittedHgb {
+        let model = FittedHgb {
             format_version: FORMAT_VERSION,
             n_features: p.n_features,
             n_classes: p.n_classes,
@@ -65,7 +96,19 @@ impl FittedHgb {
             split_counts: p.split_counts,
             train_loss: p.train_loss,
             validation_loss: p.validation_loss,
-        }
+            forest: ForestCache::default(),
+        };
+        model.flat_forest();
+        model
+    }
+
+    /// The flattened trees, built on first use; `None` when the trees do
+    /// not fit the compact layout (then they are walked as they are).
+    fn flat_forest(&self) -> Option<&FlatForest> {
+        self.forest
+            .0
+            .get_or_init(|| FlatForest::new(&self.trees, self.n_features))
+            .as_ref()
     }
 
     /// Boosting iterations run (fewer than `n_estimators` after early stopping).
@@ -128,15 +171,28 @@ impl FittedHgb {
         self.check_x(x)?;
         let (n, p) = x.dim();
         let k = self.trees_per_iteration.max(1);
+        let mut out: Vec<f64> = Vec::with_capacity(n * k);
+        if self.baseline.len() == k {
+            for _ in 0..n {
+                out.extend_from_slice(&self.baseline);
+            }
+        }
+        // A borrow when `x` is already row-major and contiguous.
         let xs = x.as_standard_layout();
         let flat = xs.as_slice().unwrap_or(&[]);
-        let mut out: Vec<f64> = (0..n).flat_map(|_| self.baseline.iter().copied()).collect();
         if p > 0 && flat.len() == n * p && out.len() == n * k {
-            match FlatForest::new(&self.trees) {
-                Some(forest) if n <= PREDICT_CHUNK => forest.add_raw(flat, p, k, &mut out),
+            let parallel = n.saturating_mul(self.trees.len()) >= PARALLEL_MIN_WALKS
+                && rayon::current_num_threads() > 1;
+            // About four chunks per thread, whole 64-row blocks.
+            let chunk = n
+                .div_ceil(4 * rayon::current_num_threads())
+                .next_multiple_of(MIN_CHUNK_ROWS)
+                .clamp(MIN_CHUNK_ROWS, MAX_CHUNK_ROWS);
+            match self.flat_forest() {
+                Some(forest) if !parallel => forest.add_raw(flat, p, k, &mut out),
                 Some(forest) => out
-                    .par_chunks_mut(PREDICT_CHUNK * k)
-                    .zip(flat.par_chunks(PREDICT_CHUNK * p))
+                    .par_chunks_mut(chunk * k)
+                    .zip(flat.par_chunks(chunk * p))
                     .for_each(|(o, xc)| forest.add_raw(xc, p, k, o)),
                 // Trees that do not fit the compact layout: walk them as they are.
                 None => out
@@ -208,6 +264,7 @@ impl FittedHgb {
             });
         }
         model.validate()?;
+        model.flat_forest();
         Ok(model)
     }
 }
@@ -292,5 +349,199 @@ impl FittedEstimator for FittedHgb {
             format_version: FORMAT_VERSION,
             state: serde_json::to_value(self).map_err(|e| ModelError::Serde(e.to_string()))?,
         })
+    }
+
+    fn truncated(&self, n_estimators: usize) -> Option<Box<dyn FittedEstimator>> {
+        // Exact because nothing in the boosting loop depends on
+        // `n_estimators` except its bound: iteration `i` grows the same trees
+        // (and draws the same rows and features from the seed) whatever the
+        // number of iterations asked, and early stopping that did not stop
+        // before `n_estimators` iterations did not touch them either.
+        let n_iter = self.n_iter();
+        if n_estimators == 0 || n_estimators > n_iter {
+            return None;
+        }
+        if n_estimators == n_iter {
+            return Some(Box::new(self.clone()));
+        }
+        let trees: Vec<Tree> = self
+            .trees
+            .get(..n_estimators * self.trees_per_iteration.max(1))?
+            .to_vec();
+        let mut split_counts = vec![0u64; self.n_features];
+        for node in trees.iter().flat_map(|t| &t.nodes).filter(|n| !n.is_leaf()) {
+            if let Some(c) = split_counts.get_mut(node.feature as usize) {
+                *c += 1;
+            }
+        }
+        let history = |h: &[f64]| {
+            h.get(..=n_estimators)
+                .map_or_else(Vec::new, <[f64]>::to_vec)
+        };
+        let model = FittedHgb {
+            format_version: self.format_version,
+            n_features: self.n_features,
+            n_classes: self.n_classes,
+            loss: self.loss,
+            baseline: self.baseline.clone(),
+            trees_per_iteration: self.trees_per_iteration,
+            trees,
+            bin_mapper: self.bin_mapper.clone(),
+            // The trees do not record their split gains: unknown, see below.
+            gain_importance: vec![f64::NAN; self.n_features],
+            split_counts,
+            train_loss: history(&self.train_loss),
+            validation_loss: history(&self.validation_loss),
+            forest: ForestCache::default(),
+        };
+
+        /// The first iterations of a fit: everything the kept trees determine
+        /// is that of the direct fit (trees, losses, split counts); the gain
+        /// importances are unknown, so it reports none and is not serialized.
+        #[derive(Debug)]
+        struct Truncated(FittedHgb);
+
+        impl FittedEstimator for Truncated {
+            fn algorithm(&self) -> &str {
+                ALGORITHM
+            }
+            fn n_features(&self) -> usize {
+                self.0.n_features
+            }
+            fn n_classes(&self) -> Option<usize> {
+                self.0.n_classes
+            }
+            fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>, ModelError> {
+                self.0.predict(x)
+            }
+            fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>, ModelError> {
+                self.0.predict_proba(x)
+            }
+            fn feature_importances(&self) -> Option<Array1<f64>> {
+                None
+            }
+            fn to_serialized(&self) -> Result<SerializedModel, ModelError> {
+                Err(ModelError::Serde(format!(
+                    "{ALGORITHM}: a truncated model (scoring only) is not serialized: its gain importances are unknown"
+                )))
+            }
+        }
+        Some(Box::new(Truncated(model)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hgb::HgbParams;
+    use crate::traits::{Target, TrainSet};
+    use ndarray::Array1;
+
+    fn data(n: usize, p: usize, n_classes: usize) -> (Array2<f64>, Array1<usize>) {
+        let x = Array2::from_shape_fn((n, p), |(i, j)| {
+            let v = ((i * 7919 + j * 104_729) % 1000) as f64 / 100.0 - 5.0;
+            // Some missing values, in every feature.
+            if (i + 3 * j) % 23 == 0 { f64::NAN } else { v }
+        });
+        let y = x
+            .rows()
+            .into_iter()
+            .map(|r| {
+                let s = r[0].max(-9.0) + 0.5 * r[1].min(9.0) - 0.2 * r[2].abs();
+                ((s + 10.0).max(0.0) as usize * 3) % n_classes
+            })
+            .collect();
+        (x, y)
+    }
+
+    fn fit(n_classes: usize) -> (FittedHgb, Array2<f64>) {
+        let (x, y) = data(600, 5, n_classes);
+        let params = HgbParams::default()
+            .with_n_estimators(15)
+            .with_min_samples_leaf(5);
+        let target = Target::Classes {
+            codes: y.view(),
+            n_classes,
+        };
+        let model = params.fit_hgb(&TrainSet::new(x.view(), target)).unwrap();
+        (model, x)
+    }
+
+    /// The plain walk: baseline, then every tree in order.
+    fn reference_raw(m: &FittedHgb, x: ArrayView2<'_, f64>) -> Vec<u64> {
+        let k = m.trees_per_iteration.max(1);
+        let mut out = Vec::new();
+        for row in x.rows() {
+            let row = row.to_vec();
+            let mut acc = m.baseline.clone();
+            for (t, tree) in m.trees.iter().enumerate() {
+                acc[t % k] += tree.predict_row(&row);
+            }
+            out.extend(acc.iter().map(|v| v.to_bits()));
+        }
+        out
+    }
+
+    fn bits(a: &Array2<f64>) -> Vec<u64> {
+        a.iter().map(|v| v.to_bits()).collect()
+    }
+
+    #[test]
+    fn the_forest_is_built_at_fit_and_never_serialized() {
+        for n_classes in [2, 3] {
+            let (model, x) = fit(n_classes);
+            assert!(model.forest.0.get().is_some_and(Option::is_some));
+            let json = serde_json::to_string(&model).unwrap();
+            assert!(!json.contains("forest"));
+            // Byte-identical to a model whose forest was never built.
+            let lazy: FittedHgb = serde_json::from_str(&json).unwrap();
+            assert!(lazy.forest.0.get().is_none());
+            assert_eq!(serde_json::to_string(&lazy).unwrap(), json);
+            assert_eq!(lazy, model);
+            assert_eq!(
+                bits(&lazy.predict_raw(x.view()).unwrap()),
+                reference_raw(&model, x.view())
+            );
+            assert!(lazy.forest.0.get().is_some_and(Option::is_some));
+        }
+    }
+
+    #[test]
+    fn a_reloaded_model_predicts_bit_identically() {
+        for n_classes in [2, 3] {
+            let (model, x) = fit(n_classes);
+            let stored = model.to_serialized().unwrap();
+            let reloaded = FittedHgb::from_serialized(&stored).unwrap();
+            assert!(reloaded.forest.0.get().is_some_and(Option::is_some));
+            assert_eq!(reloaded, model);
+            let expected = reference_raw(&model, x.view());
+            assert_eq!(bits(&model.predict_raw(x.view()).unwrap()), expected);
+            assert_eq!(bits(&reloaded.predict_raw(x.view()).unwrap()), expected);
+            assert_eq!(
+                bits(&reloaded.predict_proba(x.view()).unwrap()),
+                bits(&model.predict_proba(x.view()).unwrap())
+            );
+            assert_eq!(
+                serde_json::to_string(&reloaded.to_serialized().unwrap()).unwrap(),
+                serde_json::to_string(&stored).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn every_batch_size_and_layout_matches_the_tree_walk() {
+        let (model, _) = fit(3);
+        // Large enough to be split across threads.
+        let (x, _) = data(PARALLEL_MIN_WALKS / model.trees.len() + 333, 5, 3);
+        let expected = reference_raw(&model, x.view());
+        for n in [0, 1, 5, 16, 17, 63, 64, 65, 200, x.nrows()] {
+            let xs = x.slice(ndarray::s![..n, ..]);
+            let got = model.predict_raw(xs).unwrap();
+            assert_eq!(bits(&got), expected[..n * 3], "n = {n}");
+        }
+        // Column-major input.
+        let f = x.t().to_owned();
+        let got = model.predict_raw(f.t()).unwrap();
+        assert_eq!(bits(&got), expected);
     }
 }

@@ -62,16 +62,83 @@ pub fn leaf_value(s: NodeStats, l2: f64) -> f64 {
     if d > 0.0 { -s.g / d } else { 0.0 }
 }
 
-/// A cell that adds exactly nothing to a running sum (no rows, and no
-/// rounding residue left by a histogram subtraction).
+/// Candidates of one scan at most.
+const MAX_CANDIDATES: usize = HIST_BINS;
+
+/// Reusable buffers of the split search: one feature's non-empty cells as
+/// running (left) sums in bin order, the candidates of the second scan, and
+/// the gains.
+#[derive(Debug, Clone)]
+pub struct SplitScratch {
+    /// Bin of each non-empty cell.
+    bin: Vec<u8>,
+    /// Running sums of gradients, hessians and rows up to each cell.
+    g: Vec<f64>,
+    h: Vec<f64>,
+    n: Vec<f64>,
+    /// Scan 2 (missing values left): left stats and bin of each candidate.
+    g2: Vec<f64>,
+    h2: Vec<f64>,
+    n2: Vec<f64>,
+    bin2: Vec<u8>,
+    gain: Vec<f64>,
+}
+
+impl Default for SplitScratch {
+    fn default() -> Self {
+        SplitScratch {
+            bin: vec![0; MAX_CANDIDATES],
+            g: vec![0.0; MAX_CANDIDATES],
+            h: vec![0.0; MAX_CANDIDATES],
+            n: vec![0.0; MAX_CANDIDATES],
+            g2: vec![0.0; MAX_CANDIDATES],
+            h2: vec![0.0; MAX_CANDIDATES],
+            n2: vec![0.0; MAX_CANDIDATES],
+            bin2: vec![0; MAX_CANDIDATES],
+            gain: vec![0.0; 2 * MAX_CANDIDATES],
+        }
+    }
+}
+
+/// The gains of candidates whose left children have gradient sums `lg` and
+/// hessian sums `lh`, into `out`; a candidate whose child has less hessian
+/// than `min_h` gets −∞ when `check_h` is set. Branch-free so that it
+/// vectorises (the two divisions dominate); every lane computes exactly
+/// what [`score`] computes.
 #[inline]
-fn is_empty(cell: &HistBin) -> bool {
-    cell.c == 0 && cell.g == 0.0 && cell.h == 0.0
+fn gains(lg: &[f64], lh: &[f64], out: &mut [f64], total: NodeStats, rules: &SplitRules) {
+    let (l2, min_h) = (rules.l2, rules.min_hessian);
+    let parent = score(total.g, total.h, l2);
+    for ((o, &gl), &hl) in out.iter_mut().zip(lg).zip(lh) {
+        let gr = total.g - gl;
+        let hr = total.h - hl;
+        let dl = hl + l2;
+        let dr = hr + l2;
+        let sl = gl * gl / dl;
+        let sr = gr * gr / dr;
+        let sl = if dl > 0.0 { sl } else { 0.0 };
+        let sr = if dr > 0.0 { sr } else { 0.0 };
+        let gain = sl + sr - parent;
+        *o = if hl >= min_h && hr >= min_h {
+            gain
+        } else {
+            f64::NEG_INFINITY
+        };
+    }
 }
 
 /// Best split of one feature (`n_bins` value bins; `has_missing` when the
 /// feature had NaN at fit).
-fn best_for_feature(
+///
+/// Only the cells in the mask are visited (a cell outside it is exactly
+/// empty: it would leave the running sums unchanged and repeat the previous
+/// candidate's gain, which wins ties). Their running sums are taken in bin
+/// order (the same additions, in the same order, as a one-candidate-at-a-
+/// time scan), then the gains of the valid candidates are computed in one
+/// branch-free pass and the first of the highest gains wins.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn best_for_feature(
+    scratch: &mut SplitScratch,
     cells: &[HistBin],
     mask: BinMask,
     feature: usize,
@@ -83,82 +150,167 @@ fn best_for_feature(
     if cells.len() != HIST_BINS || n_bins < 1 {
         return None;
     }
-    let parent = score(total.g, total.h, rules.l2);
-    let mut best: Option<SplitInfo> = None;
-    let mut consider = |left: NodeStats, bin: usize, missing_left: bool| {
-        let right = NodeStats {
-            g: total.g - left.g,
-            h: total.h - left.h,
-            n: total.n - left.n,
-        };
-        let gain = score(left.g, left.h, rules.l2) + score(right.g, right.h, rules.l2) - parent;
-        if gain > rules.min_gain && best.is_none_or(|b| gain > b.gain) {
-            best = Some(SplitInfo {
-                gain,
-                feature,
-                bin: bin as u8,
-                missing_left,
-                left,
-                right,
-            });
-        }
-    };
-    let ok = |a: NodeStats, b_n: u32, b_h: f64| {
-        a.n >= rules.min_samples_leaf
-            && b_n >= rules.min_samples_leaf
-            && a.h >= rules.min_hessian
-            && b_h >= rules.min_hessian
-    };
-    // Scan 1: missing values go right. With missing values, the last bin
-    // may go left too (a split "NaN versus the rest"). Cells outside the
-    // mask are exactly empty: `left` would not change, the gain would equal
-    // the previous bin's (which wins ties), so they are skipped.
-    let end = n_bins - 1 + usize::from(has_missing);
-    let mut left = NodeStats::default();
-    for_each_bin(&mask, end.min(HIST_BINS), |b| {
-        let cell = cells[b];
-        if is_empty(&cell) {
-            return true;
-        }
-        left.g += cell.g;
-        left.h += cell.h;
-        left.n += cell.c;
-        let rn = total.n.saturating_sub(left.n);
-        if rn < rules.min_samples_leaf {
+    let msl = f64::from(rules.min_samples_leaf);
+    let total_n = f64::from(total.n);
+    // Running sums over the non-empty cells below `end`. Scan 1 sends
+    // missing values right; with missing values, the last value bin may go
+    // left too (a split "NaN versus the rest").
+    let end = (n_bins - 1 + usize::from(has_missing)).min(HIST_BINS);
+    let mut m = 0usize;
+    let (mut lg, mut lh, mut ln) = (0.0f64, 0.0f64, 0.0f64);
+    let (sb, sg, sh, sn) = (
+        &mut scratch.bin[..],
+        &mut scratch.g[..],
+        &mut scratch.h[..],
+        &mut scratch.n[..],
+    );
+    for_each_bin(&mask, end, |b| {
+        let (Some(cell), Some(ob), Some(og), Some(oh), Some(on)) = (
+            cells.get(b),
+            sb.get_mut(m),
+            sg.get_mut(m),
+            sh.get_mut(m),
+            sn.get_mut(m),
+        ) else {
             return false;
-        }
-        if ok(left, rn, total.h - left.h) {
-            consider(left, b, false);
-        }
-        true
+        };
+        lg += cell.g();
+        lh += cell.h();
+        ln += cell.c();
+        *ob = b as u8;
+        *og = lg;
+        *oh = lh;
+        *on = ln;
+        m += 1;
+        // Beyond here the right child is too small.
+        total_n - ln >= msl
     });
+    // Scan 1's candidates: both children keep `min_samples_leaf` rows. The
+    // counts only grow, so they form one range.
+    let ns = scratch.n.get(..m)?;
+    let lo = ns.partition_point(|&n| n < msl);
+    let hi = ns.partition_point(|&n| total_n - n >= msl);
+    let k1 = hi.saturating_sub(lo);
+    if k1 > 0 {
+        gains(
+            scratch.g.get(lo..hi)?,
+            scratch.h.get(lo..hi)?,
+            scratch.gain.get_mut(..k1)?,
+            total,
+            rules,
+        );
+    }
     // Scan 2: missing values go left (only when there are any); cell `b + 1`
     // moves to the right for the split at bin `b`.
+    let mut k2 = 0usize;
     if has_missing && n_bins >= 2 {
-        let mut right = NodeStats::default();
+        let min_h = rules.min_hessian;
+        let (mut rg, mut rh, mut rn) = (0.0f64, 0.0f64, 0.0f64);
         for_each_bin_rev(&mask, 1, n_bins.min(HIST_BINS), |j| {
-            let cell = cells[j];
-            if is_empty(&cell) {
-                return true;
-            }
-            right.g += cell.g;
-            right.h += cell.h;
-            right.n += cell.c;
-            let l = NodeStats {
-                g: total.g - right.g,
-                h: total.h - right.h,
-                n: total.n.saturating_sub(right.n),
+            let Some(cell) = cells.get(j) else {
+                return false;
             };
-            if l.n < rules.min_samples_leaf {
+            rg += cell.g();
+            rh += cell.h();
+            rn += cell.c();
+            let (l_g, l_h, l_n) = (total.g - rg, total.h - rh, total_n - rn);
+            if l_n < msl {
                 return false;
             }
-            if ok(l, right.n, right.h) {
-                consider(l, j - 1, true);
+            if rn >= msl
+                && l_h >= min_h
+                && rh >= min_h
+                && let (Some(g), Some(h), Some(n), Some(b)) = (
+                    scratch.g2.get_mut(k2),
+                    scratch.h2.get_mut(k2),
+                    scratch.n2.get_mut(k2),
+                    scratch.bin2.get_mut(k2),
+                )
+            {
+                (*g, *h, *n, *b) = (l_g, l_h, l_n, (j - 1) as u8);
+                k2 += 1;
             }
             true
         });
+        if k2 > 0 {
+            gains(
+                scratch.g2.get(..k2)?,
+                scratch.h2.get(..k2)?,
+                scratch.gain.get_mut(k1..k1 + k2)?,
+                total,
+                rules,
+            );
+        }
     }
-    best
+    // The first of the highest gains above `min_gain` (NaN never wins):
+    // the maximum (exact in any order, so over four independent lanes),
+    // then its first position.
+    let all = scratch.gain.get(..k1 + k2)?;
+    let mut lanes = [f64::NEG_INFINITY; 4];
+    let mut quads = all.chunks_exact(4);
+    for q in &mut quads {
+        for (m, &g) in lanes.iter_mut().zip(q) {
+            *m = if g > *m { g } else { *m };
+        }
+    }
+    let mut best_gain = rules.min_gain;
+    for &g in lanes.iter().chain(quads.remainder()) {
+        if g > best_gain {
+            best_gain = g;
+        }
+    }
+    if best_gain <= rules.min_gain {
+        return None;
+    }
+    let i = all.iter().position(|&g| g == best_gain)?;
+    let (left, bin, missing_left) = if i < k1 {
+        let j = lo + i;
+        let l = NodeStats {
+            g: *scratch.g.get(j)?,
+            h: *scratch.h.get(j)?,
+            n: *scratch.n.get(j)? as u32,
+        };
+        (l, *scratch.bin.get(j)?, false)
+    } else {
+        let j = i - k1;
+        let l = NodeStats {
+            g: *scratch.g2.get(j)?,
+            h: *scratch.h2.get(j)?,
+            n: *scratch.n2.get(j)? as u32,
+        };
+        (l, *scratch.bin2.get(j)?, true)
+    };
+    Some(SplitInfo {
+        gain: best_gain,
+        feature,
+        bin,
+        missing_left,
+        left,
+        right: NodeStats {
+            g: total.g - left.g,
+            h: total.h - left.h,
+            n: total.n - left.n,
+        },
+    })
+}
+
+/// The better of two splits in feature order: `s` (a later feature) must
+/// gain strictly more than `best` to replace it.
+#[inline]
+pub(crate) fn better(best: Option<SplitInfo>, s: SplitInfo) -> Option<SplitInfo> {
+    match best {
+        Some(b) if b.gain >= s.gain => Some(b),
+        _ => Some(s),
+    }
+}
+
+/// The better of two optional splits in feature order (`b` from later features).
+#[inline]
+pub(crate) fn better_of(a: Option<SplitInfo>, b: Option<SplitInfo>) -> Option<SplitInfo> {
+    match b {
+        Some(s) => better(a, s),
+        None => a,
+    }
 }
 
 /// The best split over the active features, or `None` when no split meets
@@ -173,22 +325,54 @@ pub fn find_best_split(
     total: NodeStats,
     rules: &SplitRules,
 ) -> Option<SplitInfo> {
-    let one = |f: usize| {
+    find_best_split_with(
+        &mut SplitScratch::default(),
+        hist,
+        active,
+        n_bins,
+        has_missing,
+        total,
+        rules,
+    )
+}
+
+/// [`find_best_split`] with reusable buffers (used on the calling thread;
+/// parallel searches make their own).
+pub fn find_best_split_with(
+    scratch: &mut SplitScratch,
+    hist: &Histogram,
+    active: &[bool],
+    n_bins: &[usize],
+    has_missing: &[bool],
+    total: NodeStats,
+    rules: &SplitRules,
+) -> Option<SplitInfo> {
+    let one = |scratch: &mut SplitScratch, f: usize| {
         if !active.get(f).copied().unwrap_or(false) {
             return None;
         }
         let nb = n_bins.get(f).copied().unwrap_or(1);
         let miss = has_missing.get(f).copied().unwrap_or(false);
-        best_for_feature(hist.feature(f), hist.mask(f), f, nb, miss, total, rules)
-    };
-    let better = |best: Option<SplitInfo>, s: SplitInfo| match best {
-        Some(b) if b.gain >= s.gain => Some(b),
-        _ => Some(s),
+        best_for_feature(
+            scratch,
+            hist.feature(f),
+            hist.mask(f),
+            f,
+            nb,
+            miss,
+            total,
+            rules,
+        )
     };
     if n_bins.len() < PAR_MIN_FEATURES {
-        return (0..n_bins.len()).filter_map(one).fold(None, better);
+        return (0..n_bins.len())
+            .filter_map(|f| one(scratch, f))
+            .fold(None, better);
     }
-    let candidates: Vec<Option<SplitInfo>> = (0..n_bins.len()).into_par_iter().map(one).collect();
+    let candidates: Vec<Option<SplitInfo>> = (0..n_bins.len())
+        .into_par_iter()
+        .map_init(SplitScratch::default, one)
+        .collect();
     candidates.into_iter().flatten().fold(None, better)
 }
 
@@ -209,15 +393,7 @@ mod tests {
         let mut h = Histogram::new(1);
         let mut t = NodeStats::default();
         for &(b, g, c) in cells {
-            h.set(
-                0,
-                b,
-                HistBin {
-                    g,
-                    h: f64::from(c),
-                    c,
-                },
-            );
+            h.set(0, b, HistBin::new(g, f64::from(c), c));
             t.g += g;
             t.h += f64::from(c);
             t.n += c;

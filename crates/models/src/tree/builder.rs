@@ -3,7 +3,7 @@
 //! `RandomSplitter` (extra trees: one random threshold per feature).
 
 use super::criterion::{ClassCriterion, MseCriterion, NodeCriterion};
-use super::data::{Labels, Prepared};
+use super::data::{Labels, Prepared, from_key, order_key};
 use super::nodes::TreeNodes;
 use super::params::Criterion;
 use rand::RngExt;
@@ -40,13 +40,43 @@ pub(crate) struct Grown {
     pub importances: Vec<f64>,
 }
 
+/// Buffers of the builder, kept across nodes and (in a forest) across the
+/// trees one worker grows, so that growing allocates almost nothing.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    /// Rows of the tree; each node owns a contiguous range.
+    samples: Vec<u32>,
+    /// Pool of feature indices for the per-node Fisher-Yates draw.
+    features: Vec<usize>,
+    /// `(order key of the value, row)` of the current node and feature.
+    pairs: Vec<(u64, u32)>,
+    /// `rank << 32 | row` of the current node and feature (exact path).
+    keys: Vec<u64>,
+    /// Nodes waiting to be built.
+    stack: Vec<Frame>,
+    /// Per-class weights per rank of the current node and feature (exact path).
+    hist: Vec<f64>,
+    /// Rows per rank of the current node and feature (exact path).
+    hist_n: Vec<u32>,
+    /// Known-constant feature bitsets of the frames on `stack`, `words` each.
+    const_stack: Vec<u64>,
+    /// Known-constant features of the current node.
+    known_const: Vec<u64>,
+    /// Weighted size and impurity per node, for the importances.
+    node_w: Vec<f64>,
+    node_imp: Vec<f64>,
+    /// The current node's value.
+    value: Vec<f64>,
+}
+
 /// Grow a tree on the rows with positive `weights` (bootstrap counts times
-/// sample weights for a forest).
+/// sample weights for a forest), reusing the buffers of `scratch`.
 pub(crate) fn grow(
     data: &Prepared,
     weights: &[f64],
     cfg: &GrowConfig,
     rng: &mut ChaCha8Rng,
+    scratch: &mut Scratch,
 ) -> Grown {
     match &data.labels {
         Labels::Classes { codes, n_classes } => {
@@ -55,13 +85,31 @@ pub(crate) fn grow(
                 n_classes: *n_classes,
                 entropy: cfg.criterion == Criterion::Entropy,
             };
-            Builder::new(data, weights, cfg, &crit, rng).run()
+            // Class counts are sums of weights: with integral weights (no
+            // sample weights, or integral ones, times bootstrap counts) they
+            // are exact whatever the order of the rows, so rows of equal value
+            // may be sorted in any order and the presorted ranks can be used.
+            let exact = weights.iter().all(|w| w.fract() == 0.0)
+                && weights.iter().sum::<f64>() < EXACT_SUM_LIMIT;
+            let ranks = (exact && cfg.splitter == SplitterKind::Best && data.has_ranks())
+                .then_some(data.ranks.as_slice());
+            Builder::new(data, weights, cfg, &crit, rng, ranks, scratch).run()
         }
-        Labels::Real(y) => Builder::new(data, weights, cfg, &MseCriterion { y }, rng).run(),
+        Labels::Real(y) => {
+            Builder::new(data, weights, cfg, &MseCriterion { y }, rng, None, scratch).run()
+        }
     }
 }
 
+/// The exact path sums class weights per rank instead of sorting when the
+/// node's ranks span at most this many per row.
+const HIST_SPAN_PER_ROW: usize = 1;
+
+/// Integers below this are exact in `f64` (2^53).
+const EXACT_SUM_LIMIT: f64 = 9_007_199_254_740_992.0;
+
 /// A node waiting to be built.
+#[derive(Debug, Clone, Copy)]
 struct Frame {
     start: usize,
     end: usize,
@@ -83,12 +131,12 @@ struct Builder<'a, C: NodeCriterion> {
     cfg: &'a GrowConfig,
     crit: &'a C,
     rng: &'a mut ChaCha8Rng,
-    /// Rows of the tree; each node owns a contiguous range.
-    samples: Vec<u32>,
-    /// Pool of feature indices for the per-node Fisher-Yates draw.
-    features: Vec<usize>,
-    /// `(order key of the value, row)` of the current node and feature.
-    pairs: Vec<(u64, u32)>,
+    /// Dense value ranks per feature (`Prepared::ranks`) when class counts
+    /// are exact: node rows are then sorted as packed `u64` keys.
+    ranks: Option<&'a [u32]>,
+    s: &'a mut Scratch,
+    /// Words of a known-constant bitset.
+    words: usize,
     total: C::Acc,
     left: C::Acc,
 }
@@ -100,20 +148,30 @@ impl<'a, C: NodeCriterion> Builder<'a, C> {
         cfg: &'a GrowConfig,
         crit: &'a C,
         rng: &'a mut ChaCha8Rng,
+        ranks: Option<&'a [u32]>,
+        s: &'a mut Scratch,
     ) -> Self {
-        let samples: Vec<u32> = (0..data.n_rows)
-            .filter(|i| weights.get(*i).is_some_and(|w| *w > 0.0))
-            .map(|i| i as u32)
-            .collect();
+        s.samples.clear();
+        s.samples.extend(
+            (0..data.n_rows)
+                .filter(|i| weights.get(*i).is_some_and(|w| *w > 0.0))
+                .map(|i| i as u32),
+        );
+        s.features.clear();
+        s.features.extend(0..data.n_features);
+        s.stack.clear();
+        s.const_stack.clear();
+        s.node_w.clear();
+        s.node_imp.clear();
         Builder {
             data,
             weights,
             cfg,
             crit,
             rng,
-            pairs: Vec::with_capacity(samples.len()),
-            samples,
-            features: (0..data.n_features).collect(),
+            ranks,
+            s,
+            words: data.n_features.div_ceil(64),
             total: crit.empty(),
             left: crit.empty(),
         }
@@ -121,19 +179,23 @@ impl<'a, C: NodeCriterion> Builder<'a, C> {
 
     fn run(mut self) -> Grown {
         let mut nodes = TreeNodes::new(self.data.labels.n_outputs());
-        // Weighted size and impurity per node, for the importances.
-        let mut node_w: Vec<f64> = Vec::new();
-        let mut node_imp: Vec<f64> = Vec::new();
-        let mut value = Vec::with_capacity(nodes.n_outputs());
-        let mut stack = vec![Frame {
+        let words = self.words;
+        self.s.stack.push(Frame {
             start: 0,
-            end: self.samples.len(),
+            end: self.s.samples.len(),
             depth: 0,
             parent: None,
-        }];
-        while let Some(fr) = stack.pop() {
+        });
+        self.s.const_stack.resize(words, 0);
+        while let Some(fr) = self.s.stack.pop() {
+            let at = self.s.const_stack.len() - words;
+            self.s.known_const.clear();
+            self.s
+                .known_const
+                .extend_from_slice(&self.s.const_stack[at..]);
+            self.s.const_stack.truncate(at);
             C::clear(&mut self.total);
-            for &s in &self.samples[fr.start..fr.end] {
+            for &s in &self.s.samples[fr.start..fr.end] {
                 let s = s as usize;
                 self.crit.add(&mut self.total, s, self.weights[s]);
             }
@@ -148,11 +210,11 @@ impl<'a, C: NodeCriterion> Builder<'a, C> {
             } else {
                 self.find_split(fr.start, fr.end)
             };
-            value.clear();
-            self.crit.write_value(&self.total, &mut value);
-            let id = nodes.push(&value);
-            node_w.push(C::weight(&self.total));
-            node_imp.push(impurity);
+            self.s.value.clear();
+            self.crit.write_value(&self.total, &mut self.s.value);
+            let id = nodes.push(&self.s.value);
+            self.s.node_w.push(C::weight(&self.total));
+            self.s.node_imp.push(impurity);
             if let Some((parent, is_left)) = fr.parent {
                 nodes.link(parent, id, is_left);
             }
@@ -160,28 +222,37 @@ impl<'a, C: NodeCriterion> Builder<'a, C> {
                 nodes.set_split(id, sp.feature, sp.threshold);
                 let mid = self.partition(fr.start, fr.end, sp.feature, sp.threshold);
                 let depth = fr.depth + 1;
-                stack.push(Frame {
+                self.s.stack.push(Frame {
                     start: mid,
                     end: fr.end,
                     depth,
                     parent: Some((id, false)),
                 });
-                stack.push(Frame {
+                self.s.stack.push(Frame {
                     start: fr.start,
                     end: mid,
                     depth,
                     parent: Some((id, true)),
                 });
+                // Both children inherit the constant features found so far.
+                for _ in 0..2 {
+                    self.s.const_stack.extend_from_slice(&self.s.known_const);
+                }
             }
         }
-        let importances = importances(&nodes, &node_w, &node_imp, self.data.n_features);
+        let importances = importances(
+            &nodes,
+            &self.s.node_w,
+            &self.s.node_imp,
+            self.data.n_features,
+        );
         Grown { nodes, importances }
     }
 
     /// Search the candidate features of rows `samples[start..end]`.
     fn find_split(&mut self, start: usize, end: usize) -> Option<Split> {
         let mut best: Option<Split> = None;
-        let n_features = self.features.len();
+        let n_features = self.s.features.len();
         let mut remaining = n_features;
         let mut visited = 0;
         let mut non_constant = 0;
@@ -190,14 +261,25 @@ impl<'a, C: NodeCriterion> Builder<'a, C> {
         while remaining > 0 && (visited < self.cfg.max_features || non_constant == 0) {
             let j = self.rng.random_range(0..remaining);
             remaining -= 1;
-            self.features.swap(j, remaining);
-            let f = self.features[remaining];
+            self.s.features.swap(j, remaining);
+            let f = self.s.features[remaining];
             visited += 1;
+            // A feature constant in a node is constant in its descendants
+            // (their rows are a subset), so its check is not repeated.
+            let (word, bit) = (f / 64, 1u64 << (f % 64));
+            if self.s.known_const.get(word).is_some_and(|w| w & bit != 0) {
+                continue;
+            }
             let found = match self.cfg.splitter {
                 SplitterKind::Best => self.best_threshold(f, start, end),
                 SplitterKind::Random => self.random_threshold(f, start, end),
             };
-            let Some(found) = found else { continue };
+            let Some(found) = found else {
+                if let Some(w) = self.s.known_const.get_mut(word) {
+                    *w |= bit;
+                }
+                continue;
+            };
             non_constant += 1;
             if let Some(sp) = found
                 && best.as_ref().is_none_or(|b| sp.proxy > b.proxy)
@@ -211,52 +293,155 @@ impl<'a, C: NodeCriterion> Builder<'a, C> {
     /// Best threshold on feature `f`. `None` when the feature is constant in
     /// the node; `Some(None)` when no threshold leaves enough rows per side.
     fn best_threshold(&mut self, f: usize, start: usize, end: usize) -> Option<Option<Split>> {
-        let col = &self.data.cols[f * self.data.n_rows..(f + 1) * self.data.n_rows];
-        self.pairs.clear();
+        let n_rows = self.data.n_rows;
+        let col = &self.data.cols[f * n_rows..(f + 1) * n_rows];
+        let rows = &self.s.samples[start..end];
+        let n = end - start;
+        let min_leaf = self.cfg.min_samples_leaf;
+        if let Some(ranks) = self.ranks {
+            let ranks = &ranks[f * n_rows..(f + 1) * n_rows];
+            // Value of each rank, in increasing order.
+            let values = &self.data.rank_values[f * n_rows..(f + 1) * n_rows];
+            let keys = &mut self.s.keys;
+            keys.clear();
+            let (mut rmin, mut rmax) = (u32::MAX, 0u32);
+            for &s in rows {
+                let r = ranks[s as usize];
+                rmin = rmin.min(r);
+                rmax = rmax.max(r);
+                keys.push(u64::from(r) << 32 | u64::from(s));
+            }
+            // The node's smallest and largest values are those of its extreme ranks.
+            let lo = values[rmin as usize];
+            let hi = values[rmax as usize];
+            if hi <= lo + FEATURE_THRESHOLD {
+                return None;
+            }
+            let span = (rmax - rmin) as usize + 1;
+            if let Labels::Classes { codes, n_classes } = &self.data.labels
+                && span <= HIST_SPAN_PER_ROW * n
+            {
+                let values = &values[rmin as usize..];
+                return Some(
+                    self.hist_scan(f, start, end, rmin, span, codes, *n_classes, ranks, values),
+                );
+            }
+            // Equal values have equal ranks: the order among them is the
+            // row order, which exact class counts do not see.
+            keys.sort_unstable();
+            let keys = &self.s.keys;
+            return Some(scan(
+                self.crit,
+                &mut self.left,
+                &self.total,
+                self.weights,
+                f,
+                n,
+                min_leaf,
+                |p| {
+                    let k = keys[p];
+                    ((k & 0xffff_ffff) as usize, values[(k >> 32) as usize])
+                },
+            ));
+        }
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for &s in &self.samples[start..end] {
+        let pairs = &mut self.s.pairs;
+        pairs.clear();
+        for &s in rows {
             let v = col[s as usize];
             lo = lo.min(v);
             hi = hi.max(v);
-            self.pairs.push((order_key(v), s));
+            pairs.push((order_key(v), s));
         }
         if hi <= lo + FEATURE_THRESHOLD {
             return None;
         }
         // Rows of equal value stay together whatever their order, so the key alone decides.
-        self.pairs.sort_unstable_by_key(|p| p.0);
-        let n = end - start;
+        pairs.sort_unstable_by_key(|p| p.0);
+        let pairs = &self.s.pairs;
+        Some(scan(
+            self.crit,
+            &mut self.left,
+            &self.total,
+            self.weights,
+            f,
+            n,
+            min_leaf,
+            |p| (pairs[p].1 as usize, from_key(pairs[p].0)),
+        ))
+    }
+
+    /// The exact path's scan without sorting: per-class weights are summed
+    /// per rank (ranks `rmin..rmin + span`), then the ranks are walked in
+    /// order. Class counts being exact, the left side at each boundary and so
+    /// every proxy are those of the sorted scan.
+    #[allow(clippy::too_many_arguments)]
+    fn hist_scan(
+        &mut self,
+        f: usize,
+        start: usize,
+        end: usize,
+        rmin: u32,
+        span: usize,
+        codes: &[usize],
+        k: usize,
+        ranks: &[u32],
+        values: &[f64],
+    ) -> Option<Split> {
         let min_leaf = self.cfg.min_samples_leaf;
+        let n = end - start;
+        let hist = &mut self.s.hist;
+        let hist_n = &mut self.s.hist_n;
+        hist.clear();
+        hist.resize(span * k, 0.0);
+        hist_n.clear();
+        hist_n.resize(span, 0);
+        for &s in &self.s.samples[start..end] {
+            let s = s as usize;
+            let r = (ranks[s] - rmin) as usize;
+            if let Some(h) = hist.get_mut(r * k + codes[s]) {
+                *h += self.weights[s];
+            }
+            hist_n[r] += 1;
+        }
         C::clear(&mut self.left);
         let mut best: Option<Split> = None;
-        let mut prev = from_key(self.pairs[0].0);
-        for p in 1..=(n - min_leaf) {
-            let row_prev = self.pairs[p - 1].1 as usize;
-            self.crit
-                .add(&mut self.left, row_prev, self.weights[row_prev]);
-            let x_prev = prev;
-            let x_p = from_key(self.pairs[p].0);
-            prev = x_p;
-            if x_p <= x_prev + FEATURE_THRESHOLD || p < min_leaf {
+        let mut pos = 0usize;
+        let mut prev: Option<f64> = None;
+        for (r, (&c, bin)) in hist_n.iter().zip(hist.chunks_exact(k)).enumerate() {
+            if c == 0 {
                 continue;
             }
-            let proxy = self.crit.proxy(&self.left, &self.total);
-            if best.as_ref().is_none_or(|b| proxy > b.proxy) {
-                best = Some(Split {
-                    feature: f,
-                    threshold: x_prev / 2.0 + x_p / 2.0,
-                    proxy,
-                });
+            if pos > n - min_leaf {
+                break;
             }
+            let x = values[r];
+            if let Some(xp) = prev
+                && x > xp + FEATURE_THRESHOLD
+                && pos >= min_leaf
+            {
+                let proxy = self.crit.proxy(&self.left, &self.total);
+                if best.as_ref().is_none_or(|b| proxy > b.proxy) {
+                    best = Some(Split {
+                        feature: f,
+                        threshold: xp / 2.0 + x / 2.0,
+                        proxy,
+                    });
+                }
+            }
+            C::add_bin(&mut self.left, bin);
+            pos += c as usize;
+            prev = Some(x);
         }
-        Some(best)
+        best
     }
 
     /// One random threshold on feature `f`, as [`Self::best_threshold`].
     fn random_threshold(&mut self, f: usize, start: usize, end: usize) -> Option<Option<Split>> {
         let col = &self.data.cols[f * self.data.n_rows..(f + 1) * self.data.n_rows];
+        let rows = &self.s.samples[start..end];
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for &s in &self.samples[start..end] {
+        for &s in rows {
             let v = col[s as usize];
             lo = lo.min(v);
             hi = hi.max(v);
@@ -271,7 +456,7 @@ impl<'a, C: NodeCriterion> Builder<'a, C> {
         }
         C::clear(&mut self.left);
         let mut n_left = 0;
-        for &s in &self.samples[start..end] {
+        for &s in rows {
             let s = s as usize;
             if col[s] <= threshold {
                 self.crit.add(&mut self.left, s, self.weights[s]);
@@ -295,7 +480,7 @@ impl<'a, C: NodeCriterion> Builder<'a, C> {
     /// first; returns the first index of the right side.
     fn partition(&mut self, start: usize, end: usize, f: usize, threshold: f64) -> usize {
         let col = &self.data.cols[f * self.data.n_rows..(f + 1) * self.data.n_rows];
-        let part = &mut self.samples[start..end];
+        let part = &mut self.s.samples[start..end];
         let mut i = 0;
         let mut j = part.len();
         while i < j {
@@ -308,6 +493,45 @@ impl<'a, C: NodeCriterion> Builder<'a, C> {
         }
         start + i
     }
+}
+
+/// Score every threshold between distinct consecutive values of feature `f`
+/// over the node's `n` rows in sorted order (`at(p)` is the row and value at
+/// position `p`); the first best wins.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn scan<C: NodeCriterion>(
+    crit: &C,
+    left: &mut C::Acc,
+    total: &C::Acc,
+    weights: &[f64],
+    f: usize,
+    n: usize,
+    min_leaf: usize,
+    at: impl Fn(usize) -> (usize, f64),
+) -> Option<Split> {
+    C::clear(left);
+    let mut best: Option<Split> = None;
+    let (mut row_prev, mut x_prev) = at(0);
+    for p in 1..=(n - min_leaf) {
+        crit.add(left, row_prev, weights[row_prev]);
+        let (row_p, x_p) = at(p);
+        let prev = x_prev;
+        row_prev = row_p;
+        x_prev = x_p;
+        if x_p <= prev + FEATURE_THRESHOLD || p < min_leaf {
+            continue;
+        }
+        let proxy = crit.proxy(left, total);
+        if best.as_ref().is_none_or(|b| proxy > b.proxy) {
+            best = Some(Split {
+                feature: f,
+                threshold: prev / 2.0 + x_p / 2.0,
+                proxy,
+            });
+        }
+    }
+    best
 }
 
 /// Impurity decrease per feature, weighted by node size, normalised to sum
@@ -326,19 +550,6 @@ fn importances(nodes: &TreeNodes, node_w: &[f64], node_imp: &[f64], n_features: 
         imp.iter_mut().for_each(|v| *v /= total);
     }
     imp
-}
-
-/// A key whose unsigned order is the numeric order of finite floats.
-#[inline]
-fn order_key(v: f64) -> u64 {
-    let b = v.to_bits();
-    if b >> 63 == 1 { !b } else { b | (1 << 63) }
-}
-
-/// Inverse of [`order_key`].
-#[inline]
-fn from_key(k: u64) -> f64 {
-    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
 
 #[cfg(test)]

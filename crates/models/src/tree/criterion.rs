@@ -22,6 +22,8 @@ pub(crate) trait NodeCriterion: Sync {
     fn proxy(&self, left: &Self::Acc, total: &Self::Acc) -> f64;
     /// The node's value: class fractions, or the weighted mean.
     fn write_value(&self, acc: &Self::Acc, out: &mut Vec<f64>);
+    /// Add per-class weights `bin` (classification only; a no-op otherwise).
+    fn add_bin(_acc: &mut Self::Acc, _bin: &[f64]) {}
 }
 
 /// Weighted class counts.
@@ -133,6 +135,14 @@ impl NodeCriterion for ClassCriterion<'_> {
     fn write_value(&self, acc: &ClassAcc, out: &mut Vec<f64>) {
         let w = if acc.w > 0.0 { acc.w } else { 1.0 };
         out.extend(acc.counts.iter().map(|c| c / w));
+    }
+
+    #[inline]
+    fn add_bin(acc: &mut ClassAcc, bin: &[f64]) {
+        for (c, b) in acc.counts.iter_mut().zip(bin) {
+            *c += b;
+            acc.w += b;
+        }
     }
 }
 

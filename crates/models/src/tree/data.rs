@@ -41,6 +41,11 @@ pub(crate) struct Prepared {
     pub labels: Labels,
     /// Non-negative weight per row (1 when none were given).
     pub weights: Vec<f64>,
+    /// `ranks[f * n_rows + i]`: dense rank of feature `f` at row `i` (equal
+    /// values, equal ranks); empty until [`Prepared::compute_ranks`].
+    pub ranks: Vec<u32>,
+    /// `rank_values[f * n_rows + r]`: the value of rank `r` of feature `f`.
+    pub rank_values: Vec<f64>,
 }
 
 impl Prepared {
@@ -49,6 +54,63 @@ impl Prepared {
     pub(crate) fn value(&self, f: usize, i: usize) -> f64 {
         self.cols[f * self.n_rows + i]
     }
+
+    /// Whether [`Prepared::ranks`] is filled.
+    pub(crate) fn has_ranks(&self) -> bool {
+        self.ranks.len() == self.cols.len() && u32::try_from(self.n_rows).is_ok()
+    }
+
+    /// Fill [`Prepared::ranks`] (once per fit, shared by a forest's trees):
+    /// the best splitter then sorts a node's rows as packed integer keys.
+    /// Left empty when rows do not fit in `u32`.
+    pub(crate) fn compute_ranks(&mut self) {
+        if self.has_ranks() || u32::try_from(self.n_rows).is_err() {
+            return;
+        }
+        let n = self.n_rows;
+        let mut ranks = vec![0u32; self.cols.len()];
+        let mut rank_values = vec![0.0; self.cols.len()];
+        let mut order: Vec<(u64, u32)> = Vec::with_capacity(n);
+        for ((col, out), values) in self
+            .cols
+            .chunks_exact(n)
+            .zip(ranks.chunks_exact_mut(n))
+            .zip(rank_values.chunks_exact_mut(n))
+        {
+            order.clear();
+            order.extend(
+                col.iter()
+                    .enumerate()
+                    .map(|(i, v)| (order_key(*v), i as u32)),
+            );
+            order.sort_unstable();
+            let mut rank = 0u32;
+            let mut prev = order.first().map_or(0, |p| p.0);
+            for &(k, i) in &order {
+                if k != prev {
+                    rank += 1;
+                    prev = k;
+                }
+                out[i as usize] = rank;
+                values[rank as usize] = from_key(k);
+            }
+        }
+        self.ranks = ranks;
+        self.rank_values = rank_values;
+    }
+}
+
+/// A key whose unsigned order is the numeric order of finite floats.
+#[inline]
+pub(crate) fn order_key(v: f64) -> u64 {
+    let b = v.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+/// Inverse of [`order_key`].
+#[inline]
+pub(crate) fn from_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
 
 /// Check the training set and lay it out column-major.
@@ -132,6 +194,8 @@ pub(crate) fn prepare(data: &TrainSet<'_>) -> Result<Prepared, ModelError> {
         n_features,
         labels,
         weights,
+        ranks: Vec::new(),
+        rank_values: Vec::new(),
     })
 }
 

@@ -30,7 +30,7 @@ mod params;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use builder::{Grown, SplitterKind, grow};
+pub(crate) use builder::{Grown, Scratch, SplitterKind, grow};
 pub use model::{FORMAT_VERSION, FittedDecisionTree};
 pub(crate) use model::{argmax, check_header, grow_config, n_classes_of, resolve_criterion};
 pub use nodes::TreeNodes;

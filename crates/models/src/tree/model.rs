@@ -1,6 +1,6 @@
 //! Fitting a single decision tree, and the fitted model.
 
-use super::builder::{GrowConfig, SplitterKind, grow};
+use super::builder::{GrowConfig, Scratch, SplitterKind, grow};
 use super::data::{Labels, Prepared, check_predict_input, prepare};
 use super::nodes::{TreeNodes, row_major};
 use super::params::{ALGORITHM, Criterion, DecisionTreeParams, MaxFeatures};
@@ -34,7 +34,10 @@ impl DecisionTreeParams {
     /// `max_features` count above the feature count.
     pub fn fit_tree(&self, data: &TrainSet<'_>) -> Result<FittedDecisionTree, ModelError> {
         self.check(ALGORITHM)?;
-        let prepared = prepare(data)?;
+        let mut prepared = prepare(data)?;
+        if matches!(prepared.labels, Labels::Classes { .. }) {
+            prepared.compute_ranks();
+        }
         let criterion = resolve_criterion(ALGORITHM, self.criterion, &prepared.labels)?;
         let cfg = grow_config(
             ALGORITHM,
@@ -45,7 +48,13 @@ impl DecisionTreeParams {
             prepared.n_features,
         )?;
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        let grown = grow(&prepared, &prepared.weights, &cfg, &mut rng);
+        let grown = grow(
+            &prepared,
+            &prepared.weights,
+            &cfg,
+            &mut rng,
+            &mut Scratch::default(),
+        );
         Ok(FittedDecisionTree {
             params: self.clone(),
             criterion,

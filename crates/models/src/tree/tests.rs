@@ -367,3 +367,65 @@ fn same_seed_gives_the_same_tree() {
     assert_eq!(a.to_serialized().unwrap(), b.to_serialized().unwrap());
     assert_ne!(a.nodes(), c.nodes());
 }
+
+#[test]
+fn ranks_are_dense_and_map_back_to_the_values() {
+    let x = array![[3.0], [-0.0], [0.0], [3.0], [1.0]];
+    let y = array![0usize, 1, 0, 1, 0];
+    let mut p = data::prepare(&TrainSet::new(x.view(), classes(&y, 2))).unwrap();
+    assert!(!p.has_ranks());
+    p.compute_ranks();
+    assert!(p.has_ranks());
+    assert_eq!(p.ranks, vec![3, 0, 1, 3, 2]);
+    let back: Vec<u64> = p
+        .ranks
+        .iter()
+        .map(|r| p.rank_values[*r as usize].to_bits())
+        .collect();
+    assert_eq!(back, x.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+}
+
+/// Integral weights take the presorted-rank path (histograms for large
+/// nodes, packed-key sorts for small ones); a uniform weight of 0.5 takes the
+/// generic sorted-pairs path and scales every sum exactly by a power of two,
+/// so both must grow the same tree bit for bit.
+#[test]
+fn rank_path_and_generic_path_grow_the_same_tree() {
+    let (x, y) = noisy(300);
+    // Ties: a coarse copy of the first feature, and a constant column.
+    let mut xt = Array2::zeros((300, 5));
+    for i in 0..300 {
+        for j in 0..3 {
+            xt[[i, j]] = x[[i, j]];
+        }
+        xt[[i, 3]] = (x[[i, 0]] * 4.0).round();
+        xt[[i, 4]] = 1.0;
+    }
+    let y3 = Array1::from_shape_fn(300, |i| (y[i] + usize::from(xt[[i, 1]] > 0.7)) % 3);
+    let half = Array1::from_elem(300, 0.5);
+    for (yy, k) in [(&y, 2), (&y3, 3)] {
+        for params in [
+            DecisionTreeParams::default(),
+            DecisionTreeParams::default()
+                .with_criterion(Some(Criterion::Entropy))
+                .with_min_samples_leaf(3),
+            DecisionTreeParams::default()
+                .with_max_features(MaxFeatures::Count(2))
+                .with_min_samples_split(7)
+                .with_seed(4),
+        ] {
+            let exact = params
+                .fit_tree(&TrainSet::new(xt.view(), classes(yy, k)))
+                .unwrap();
+            let generic = params
+                .fit_tree(&TrainSet::new(xt.view(), classes(yy, k)).with_sample_weight(half.view()))
+                .unwrap();
+            assert!(exact.nodes().n_nodes() > 3);
+            assert_eq!(exact.nodes(), generic.nodes(), "{params:?} k={k}");
+            assert_eq!(
+                exact.feature_importances().unwrap(),
+                generic.feature_importances().unwrap()
+            );
+        }
+    }
+}

@@ -9,8 +9,11 @@ use serde::Serialize;
 use super::ReportError;
 
 /// Writes `text` to `path` atomically: a temporary file in the same
-/// directory is written, flushed and renamed over `path`, so a reader never
-/// sees a half-written file. Missing parent directories are created.
+/// directory is written and renamed over `path`, so a reader never sees a
+/// half-written file. Missing parent directories are created. Not synced
+/// to disk (as the model bundle and the MLflow file store beside it): a
+/// run directory is an output the run can rewrite, and an `fsync` per file
+/// was a good part of the artifact step's time.
 ///
 /// # Errors
 /// [`ReportError::Io`] naming the path that could not be written.
@@ -43,9 +46,7 @@ fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
         .prefix(".mlw-tmp-")
         .tempfile_in(&dir)
         .map_err(|e| ReportError::io(&dir, e))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| ReportError::io(path, e))?;
+    tmp.write_all(bytes).map_err(|e| ReportError::io(path, e))?;
     tmp.persist(path)
         .map_err(|e| ReportError::io(path, e.error))?;
     Ok(())
