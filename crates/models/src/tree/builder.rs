@@ -188,7 +188,7 @@ impl<'a, C: NodeCriterion> Builder<'a, C> {
         });
         self.s.const_stack.resize(words, 0);
         while let Some(fr) = self.s.stack.pop() {
-            let at = self.s.const_stack.len() - words;
+            let at = self.s.const_stack.len().saturating_sub(words);
             self.s.known_const.clear();
             self.s
                 .known_const

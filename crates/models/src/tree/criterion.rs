@@ -103,7 +103,7 @@ impl NodeCriterion for ClassCriterion<'_> {
         self.impurity_of(acc.w, |k| acc.counts[k])
     }
 
-    #[inline]
+    #[inline(always)]
     fn proxy(&self, left: &ClassAcc, total: &ClassAcc) -> f64 {
         let wl = left.w;
         let wr = total.w - left.w;
