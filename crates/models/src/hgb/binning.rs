@@ -77,11 +77,7 @@ impl RowMajorBins {
 impl BinnedMatrix {
     /// Number of features.
     pub fn n_features(&self) -> usize {
-        if self.n_rows == 0 {
-            0
-        } else {
-            self.data.len() / self.n_rows
-        }
+        self.data.len().checked_div(self.n_rows).unwrap_or(0)
     }
 
     /// The same bins, row-major.

@@ -551,3 +551,65 @@ impl<'a> Grower<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    /// A tree grown on a large node (feature groups searched in parallel)
+    /// is the same on 1, 2 and 3 threads, and the same as when every
+    /// feature is handled on the calling thread.
+    #[test]
+    fn feature_groups_give_the_same_tree_on_any_thread_count() {
+        let (n, p) = (40_000, 8);
+        let x = Array2::from_shape_fn((n, p), |(i, j)| {
+            let v = ((i * (j + 7) * 2_654_435_761) % 1000) as f64;
+            if (i + j) % 97 == 0 { f64::NAN } else { v }
+        });
+        let mapper = BinMapper::fit(x.view(), 255, 0);
+        let bins = mapper.transform(x.view());
+        let g: Vec<f32> = (0..n)
+            .map(|i| {
+                let (a, b) = (x[[i, 0]], x[[i, 1]]);
+                let a = if a.is_nan() { 500.0 } else { a };
+                let b = if b.is_nan() { 0.0 } else { b };
+                (a / 1000.0 - 0.5 + 0.3 * b / 1000.0) as f32 + ((i % 7) as f32 - 3.0) / 30.0
+            })
+            .collect();
+        let h: Vec<f32> = (0..n).map(|i| 0.1 + ((i % 5) as f32) / 10.0).collect();
+        let grads = GradView {
+            g: &g,
+            h: &h,
+            stride: 1,
+            offset: 0,
+        };
+        let rules = GrowRules {
+            num_leaves: 31,
+            max_depth: None,
+            split: SplitRules {
+                l2: 0.5,
+                min_samples_leaf: 20,
+                min_hessian: 1e-3,
+                min_gain: 0.0,
+            },
+            learning_rate: 0.1,
+        };
+        let active = vec![true; p];
+        let grow = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let mut rows: Vec<u32> = (0..n as u32).collect();
+                let grown = Grower::new(&bins, &mapper).grow(&mut rows, &grads, &active, &rules);
+                (grown.tree, grown.splits, rows)
+            })
+        };
+        let one = grow(1);
+        assert!(one.0.n_leaves() > 10);
+        assert_eq!(one, grow(2));
+        assert_eq!(one, grow(3));
+    }
+}

@@ -371,10 +371,15 @@ pub(crate) fn build_col(
     oh: &[f32],
     identity: bool,
 ) {
+    // Small nodes flag the cells they touch (cheaper than reading 256
+    // counts afterwards); large ones read the counts.
+    let flag = rows.len() < 2 * HIST_BINS;
     let mut touched = [0u8; HIST_BINS];
     let mut add = |b: u8, g: f32, h: f32| {
         cells[b as usize].add(f64::from(g), f64::from(h));
-        touched[b as usize] = 1;
+        if flag {
+            touched[b as usize] = 1;
+        }
     };
     if identity {
         for ((&b, &g), &h) in col.iter().zip(og).zip(oh) {
@@ -385,7 +390,11 @@ pub(crate) fn build_col(
             add(col.get(r as usize).copied().unwrap_or(0), g, h);
         }
     }
-    *mask = mask_of_flags(&touched);
+    *mask = if flag {
+        mask_of_flags(&touched)
+    } else {
+        mask_of_counts(cells)
+    };
 }
 
 /// A feature whose cells a row-wise build fills.
