@@ -286,7 +286,10 @@ impl ModelBundle {
             info: self.info.clone(),
             pipeline: self.pipeline.to_serialized()?,
         };
-        let model_json = serde_json::to_vec_pretty(&file).map_err(|e| invalid(e.to_string()))?;
+        // Compact: an ensemble's trees are megabytes, and indentation alone
+        // would nearly triple what is written, copied to the tracker and
+        // parsed at every load (`jq . model.json` reads it comfortably).
+        let model_json = serde_json::to_vec(&file).map_err(|e| invalid(e.to_string()))?;
         let schema_json =
             serde_json::to_vec_pretty(&self.schema).map_err(|e| invalid(e.to_string()))?;
         let mlmodel = LoggedModel::new("", "model", &self.flavor_conf(), Some(&self.signature()));

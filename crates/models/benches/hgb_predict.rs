@@ -81,7 +81,7 @@ fn model() -> FittedHgb {
             &format!("{d}/clf_n1000000_train.parquet"),
             env("HGB_PREDICT_TRAIN", 200_000),
         ),
-        None => data(TRAIN_ROWS, 1),
+        None => data(if measuring() { TRAIN_ROWS } else { 2_000 }, 1),
     };
     let params = HgbParams::default()
         .with_n_estimators(100)
@@ -120,9 +120,18 @@ fn report(model: &FittedHgb, x: &Array2<f64>, reps: usize) {
     );
 }
 
+/// Whether criterion measures (`cargo bench`) rather than runs each bench
+/// once (`cargo test --benches`, where small sizes keep the check quick).
+fn measuring() -> bool {
+    std::env::args().any(|a| a == "--bench") || env("HGB_PREDICT_REPS", 0) > 0
+}
+
 fn main() {
     let model = model();
-    let rows = env("HGB_PREDICT_ROWS", 200_000);
+    let rows = env(
+        "HGB_PREDICT_ROWS",
+        if measuring() { 200_000 } else { 2_000 },
+    );
     let (big, _) = match dataset() {
         Some(d) => parquet(&format!("{d}/clf_n1000000_test.parquet"), rows),
         None => data(rows, 2),

@@ -282,6 +282,12 @@ pub fn train(spec: &ValidWorkflow, progress: &dyn Progress) -> Result<TrainedRun
         &evaluation,
         threshold.as_ref(),
     )?;
+    // The target's dtype, so that served labels keep their type (an integer
+    // target answers `[1]`, as MLflow's scikit-learn server does, not `["1"]`).
+    let bundle = match loaded.frame.column(&spec.data.target) {
+        Ok(col) => bundle.with_target_dtype(col.dtype().to_string()),
+        Err(_) => bundle,
+    };
     Ok(TrainedRun {
         bundle,
         loaded,

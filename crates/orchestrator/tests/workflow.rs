@@ -131,6 +131,8 @@ fn binary_workflow_writes_every_artifact_and_is_reproducible() {
     );
     let schema = json(&dir.join("schema/input_schema.json"));
     assert_eq!(schema["features"].as_array().map(Vec::len), Some(6));
+    // The integer target's dtype travels with the bundle (served labels are numbers).
+    assert_eq!(json(&dir.join("model/model.json"))["target_dtype"], "i64");
 
     // metrics/
     let cv = json(&dir.join("metrics/cv.json"));

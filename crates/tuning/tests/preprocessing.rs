@@ -24,7 +24,12 @@ fn table() -> DataFrame {
         };
         csv.push_str(&format!("{a},{c},{}\n", 2.0 * f64::from(i % 7)));
     }
-    let path = std::env::temp_dir().join(format!("mlw_tuning_leak_{}.csv", std::process::id()));
+    // One file per call: the tests of this binary run in parallel, and a
+    // shared name let one test delete the file another was reading.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path =
+        std::env::temp_dir().join(format!("mlw_tuning_leak_{}_{call}.csv", std::process::id()));
     std::fs::write(&path, csv).unwrap();
     let df = load_table(&TableSource::Csv { path: path.clone() }).unwrap();
     let _ = std::fs::remove_file(path);
