@@ -84,7 +84,7 @@ impl FittedRandomForest {
             _ => RANDOM_FOREST,
         };
         check_header(model, alg, FORMAT_VERSION)?;
-        let forest: FittedRandomForest = serde_json::from_value(model.state.clone())
+        let forest = FittedRandomForest::deserialize(&model.state)
             .map_err(|e| ModelError::Serde(e.to_string()))?;
         if forest.params.kind.algorithm() != alg {
             return Err(ModelError::Serde(format!(

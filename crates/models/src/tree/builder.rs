@@ -52,6 +52,10 @@ pub(crate) struct Scratch {
     pairs: Vec<(u64, u32)>,
     /// `rank << 32 | row` of the current node and feature (exact path).
     keys: Vec<u64>,
+    /// Second buffer of the radix sort of `keys`.
+    keys_tmp: Vec<u64>,
+    /// Digit counts of the radix sort of `keys`.
+    digits: Vec<u32>,
     /// Nodes waiting to be built.
     stack: Vec<Frame>,
     /// Per-class weights per rank of the current node and feature (exact path).
@@ -326,10 +330,34 @@ impl<'a, C: NodeCriterion> Builder<'a, C> {
                     self.hist_scan(f, start, end, rmin, span, codes, *n_classes, ranks, values),
                 );
             }
-            // Equal values have equal ranks: the order among them is the
-            // row order, which exact class counts do not see.
-            keys.sort_unstable();
+            // Equal values have equal ranks: the order among them, which
+            // exact class counts do not see, is left to the sort.
+            if n < RADIX_MIN_ROWS {
+                keys.sort_unstable();
+            } else {
+                radix_sort_ranks(keys, &mut self.s.keys_tmp, &mut self.s.digits, rmin, span);
+            }
             let keys = &self.s.keys;
+            if let Labels::Classes { codes, .. } = &self.data.labels
+                && let Some((counts, w)) = self.crit.gini_counts(&self.total)
+            {
+                let at = |p: usize| {
+                    let k = keys[p];
+                    ((k & 0xffff_ffff) as usize, values[(k >> 32) as usize])
+                };
+                let sc = GiniScan {
+                    codes,
+                    weights: self.weights,
+                    f,
+                    n,
+                    min_leaf,
+                };
+                match counts {
+                    [a, b] => return Some(sc.run([*a, *b], w, at)),
+                    [a, b, c] => return Some(sc.run([*a, *b, *c], w, at)),
+                    _ => {}
+                }
+            }
             return Some(scan(
                 self.crit,
                 &mut self.left,
@@ -403,6 +431,21 @@ impl<'a, C: NodeCriterion> Builder<'a, C> {
                 *h += self.weights[s];
             }
             hist_n[r] += 1;
+        }
+        if let Some((counts, w)) = self.crit.gini_counts(&self.total) {
+            let walk = HistGini {
+                hist,
+                hist_n,
+                values,
+                f,
+                n,
+                min_leaf,
+            };
+            match counts {
+                [a, b] => return walk.run([*a, *b], w),
+                [a, b, c] => return walk.run([*a, *b, *c], w),
+                _ => {}
+            }
         }
         C::clear(&mut self.left);
         let mut best: Option<Split> = None;
@@ -495,6 +538,211 @@ impl<'a, C: NodeCriterion> Builder<'a, C> {
     }
 }
 
+/// Below this many rows a node's keys are sorted by comparison, at or above
+/// it by [`radix_sort_ranks`].
+const RADIX_MIN_ROWS: usize = 16;
+
+/// Sort `rank << 32 | row` keys by rank (stably, the row bits ignored) with a
+/// least-significant-digit radix sort over `rank - rmin < span`: at most
+/// 8-bit digits, as few passes as the span needs.
+fn radix_sort_ranks(
+    keys: &mut Vec<u64>,
+    tmp: &mut Vec<u64>,
+    digits: &mut Vec<u32>,
+    rmin: u32,
+    span: usize,
+) {
+    let bits = usize::BITS - span.saturating_sub(1).leading_zeros();
+    match bits.div_ceil(8) {
+        0 => {}
+        1 => radix_passes::<1>(keys, tmp, digits, rmin, bits),
+        2 => radix_passes::<2>(keys, tmp, digits, rmin, bits),
+        3 => radix_passes::<3>(keys, tmp, digits, rmin, bits),
+        _ => radix_passes::<4>(keys, tmp, digits, rmin, bits),
+    }
+}
+
+/// [`radix_sort_ranks`] in `P` passes of `bits / P` (rounded up) bits.
+#[inline(always)]
+fn radix_passes<const P: usize>(
+    keys: &mut Vec<u64>,
+    tmp: &mut Vec<u64>,
+    digits: &mut Vec<u32>,
+    rmin: u32,
+    bits: u32,
+) {
+    let width = bits.div_ceil(P as u32);
+    let buckets = 1usize << width;
+    let mask = (buckets - 1) as u64;
+    let base = u64::from(rmin);
+    let n = keys.len();
+    digits.clear();
+    digits.resize(buckets * P, 0);
+    for &k in keys.iter() {
+        let r = (k >> 32) - base;
+        for p in 0..P {
+            if let Some(d) =
+                digits.get_mut(p * buckets + ((r >> (p as u32 * width)) & mask) as usize)
+            {
+                *d += 1;
+            }
+        }
+    }
+    tmp.clear();
+    tmp.resize(n, 0);
+    for (p, d) in digits.chunks_exact_mut(buckets).enumerate() {
+        // Counts to start offsets.
+        let mut at = 0u32;
+        for c in d.iter_mut() {
+            let here = *c;
+            *c = at;
+            at += here;
+        }
+        let shift = p as u32 * width;
+        for &k in keys.iter() {
+            let b = ((((k >> 32) - base) >> shift) & mask) as usize;
+            let slot = d[b] as usize;
+            d[b] += 1;
+            if let Some(t) = tmp.get_mut(slot) {
+                *t = k;
+            }
+        }
+        std::mem::swap(keys, tmp);
+    }
+}
+
+/// The Gini proxy of `ClassCriterion::proxy`, operation for operation.
+#[inline(always)]
+fn gini_proxy<const K: usize>(left: &[f64; K], wl: f64, total: &[f64; K], total_w: f64) -> f64 {
+    let wr = total_w - wl;
+    let (mut sq_l, mut sq_r) = (0.0, 0.0);
+    for (l, t) in left.iter().zip(total) {
+        let r = t - l;
+        sq_l += l * l;
+        sq_r += r * r;
+    }
+    let il = if wl > 0.0 {
+        1.0 - sq_l / (wl * wl)
+    } else {
+        0.0
+    };
+    let ir = if wr > 0.0 {
+        1.0 - sq_r / (wr * wr)
+    } else {
+        0.0
+    };
+    -wr * ir - wl * il
+}
+
+/// The walk of [`Builder::hist_scan`] for Gini with `K` classes, the left
+/// counts kept in registers (same operations as `ClassCriterion::add_bin`
+/// and its proxy).
+struct HistGini<'a> {
+    hist: &'a [f64],
+    hist_n: &'a [u32],
+    values: &'a [f64],
+    f: usize,
+    n: usize,
+    min_leaf: usize,
+}
+
+impl HistGini<'_> {
+    #[inline(always)]
+    fn run<const K: usize>(&self, total: [f64; K], total_w: f64) -> Option<Split> {
+        let mut left = [0.0f64; K];
+        let mut wl = 0.0f64;
+        let mut best: Option<Split> = None;
+        let mut best_proxy = f64::NEG_INFINITY;
+        let mut pos = 0usize;
+        let mut prev: Option<f64> = None;
+        let bins = self.hist_n.iter().zip(self.hist.chunks_exact(K));
+        for ((&c, bin), &x) in bins.zip(self.values) {
+            if c == 0 {
+                continue;
+            }
+            if pos > self.n - self.min_leaf {
+                break;
+            }
+            if let Some(xp) = prev
+                && x > xp + FEATURE_THRESHOLD
+                && pos >= self.min_leaf
+            {
+                let proxy = gini_proxy(&left, wl, &total, total_w);
+                if best.is_none() || proxy > best_proxy {
+                    best_proxy = proxy;
+                    best = Some(Split {
+                        feature: self.f,
+                        threshold: xp / 2.0 + x / 2.0,
+                        proxy,
+                    });
+                }
+            }
+            for (l, b) in left.iter_mut().zip(bin) {
+                *l += b;
+                wl += b;
+            }
+            pos += c as usize;
+            prev = Some(x);
+        }
+        best
+    }
+}
+
+/// [`scan`] for Gini with `K` classes, the counts kept in registers: the
+/// same floating-point operations in the same order as
+/// [`ClassCriterion::add`](super::criterion::ClassCriterion) and its proxy,
+/// so the same proxies and the same split.
+struct GiniScan<'a> {
+    codes: &'a [usize],
+    weights: &'a [f64],
+    f: usize,
+    n: usize,
+    min_leaf: usize,
+}
+
+impl GiniScan<'_> {
+    #[inline(always)]
+    fn run<const K: usize>(
+        &self,
+        total: [f64; K],
+        total_w: f64,
+        at: impl Fn(usize) -> (usize, f64),
+    ) -> Option<Split> {
+        let mut left = [0.0f64; K];
+        let mut wl = 0.0f64;
+        let mut best: Option<Split> = None;
+        let mut best_proxy = f64::NEG_INFINITY;
+        let (mut row_prev, mut x_prev) = at(0);
+        for p in 1..=(self.n - self.min_leaf) {
+            let w = self.weights[row_prev];
+            // Branch-free, the counts kept in registers: adding `0.0` to a
+            // non-negative count leaves it unchanged.
+            let code = self.codes.get(row_prev).copied().unwrap_or(K);
+            for (k, l) in left.iter_mut().enumerate() {
+                *l += if k == code { w } else { 0.0 };
+            }
+            wl += w;
+            let (row_p, x_p) = at(p);
+            let prev = x_prev;
+            row_prev = row_p;
+            x_prev = x_p;
+            if x_p <= prev + FEATURE_THRESHOLD || p < self.min_leaf {
+                continue;
+            }
+            let proxy = gini_proxy(&left, wl, &total, total_w);
+            if best.is_none() || proxy > best_proxy {
+                best_proxy = proxy;
+                best = Some(Split {
+                    feature: self.f,
+                    threshold: prev / 2.0 + x_p / 2.0,
+                    proxy,
+                });
+            }
+        }
+        best
+    }
+}
+
 /// Score every threshold between distinct consecutive values of feature `f`
 /// over the node's `n` rows in sorted order (`at(p)` is the row and value at
 /// position `p`); the first best wins.
@@ -555,6 +803,32 @@ fn importances(nodes: &TreeNodes, node_w: &[f64], node_imp: &[f64], n_features: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn radix_sort_orders_by_rank_and_keeps_row_order_within_a_rank() {
+        use rand::SeedableRng;
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        // Spans needing one, two and three passes.
+        for (rmin, span) in [
+            (5u32, 2usize),
+            (0, 200),
+            (17, 640),
+            (3, 10_000),
+            (1, 70_000),
+        ] {
+            let mut keys: Vec<u64> = (0..500u64)
+                .map(|row| {
+                    let r = rmin + rng.random_range(0..span as u32);
+                    u64::from(r) << 32 | row
+                })
+                .collect();
+            let mut expected = keys.clone();
+            expected.sort_by_key(|k| k >> 32);
+            let (mut tmp, mut digits) = (Vec::new(), Vec::new());
+            radix_sort_ranks(&mut keys, &mut tmp, &mut digits, rmin, span);
+            assert_eq!(keys, expected, "rmin {rmin} span {span}");
+        }
+    }
 
     #[test]
     fn order_key_sorts_like_the_numbers_and_inverts() {

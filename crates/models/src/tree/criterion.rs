@@ -24,6 +24,11 @@ pub(crate) trait NodeCriterion: Sync {
     fn write_value(&self, acc: &Self::Acc, out: &mut Vec<f64>);
     /// Add per-class weights `bin` (classification only; a no-op otherwise).
     fn add_bin(_acc: &mut Self::Acc, _bin: &[f64]) {}
+    /// Per-class weights and total weight of Gini statistics (`None` for
+    /// entropy and regression), for the builder's specialised Gini scan.
+    fn gini_counts<'s>(&self, _acc: &'s Self::Acc) -> Option<(&'s [f64], f64)> {
+        None
+    }
 }
 
 /// Weighted class counts.
@@ -135,6 +140,10 @@ impl NodeCriterion for ClassCriterion<'_> {
     fn write_value(&self, acc: &ClassAcc, out: &mut Vec<f64>) {
         let w = if acc.w > 0.0 { acc.w } else { 1.0 };
         out.extend(acc.counts.iter().map(|c| c / w));
+    }
+
+    fn gini_counts<'s>(&self, acc: &'s ClassAcc) -> Option<(&'s [f64], f64)> {
+        (!self.entropy).then_some((acc.counts.as_slice(), acc.w))
     }
 
     #[inline]

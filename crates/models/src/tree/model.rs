@@ -180,7 +180,7 @@ impl FittedDecisionTree {
     /// A different algorithm or format version, malformed state.
     pub fn from_serialized(model: &SerializedModel) -> Result<Self, ModelError> {
         check_header(model, ALGORITHM, FORMAT_VERSION)?;
-        let tree: FittedDecisionTree = serde_json::from_value(model.state.clone())
+        let tree = FittedDecisionTree::deserialize(&model.state)
             .map_err(|e| ModelError::Serde(e.to_string()))?;
         tree.params.check(ALGORITHM)?;
         let n_outputs = tree.n_classes.unwrap_or(1);
