@@ -8,7 +8,8 @@
 //! check that an optimisation leaves the fitted model bit-identical).
 //! `HGB_SMALL_ROWS`, `HGB_SMALL_FEATURES` and `HGB_SMALL_CLASSES` change the
 //! data of that mode (e.g. 100000 rows to fingerprint the large-node paths,
-//! 3 classes for multiclass).
+//! 3 classes for multiclass); `HGB_SMALL_REGRESSION=1` fits squared error
+//! on the continuous score instead.
 
 use criterion::Criterion;
 use mlw_models::hgb::HgbParams;
@@ -30,17 +31,20 @@ fn env(name: &str, default: usize) -> usize {
 }
 
 /// Continuous features (about normal) with a noisy linear-plus-interaction
-/// label (`k` classes by thresholds of the score).
-fn data(n: usize, p: usize, k: usize) -> (Array2<f64>, Array1<usize>) {
+/// label (`k` classes by thresholds of the score), and the score itself.
+fn data(n: usize, p: usize, k: usize) -> (Array2<f64>, Array1<usize>, Array1<f64>) {
     let mut rng = ChaCha8Rng::seed_from_u64(42);
     let x = Array2::from_shape_fn((n, p.max(5)), |_| {
         (0..4).map(|_| rng.random_range(-1.0..1.0)).sum::<f64>()
     });
-    let y = x
+    let score: Array1<f64> = x
         .rows()
         .into_iter()
-        .map(|r| {
-            let s = r[0] - 0.5 * r[1] + r[2] * r[3] + 0.3 * r[4] + rng.random_range(-1.0..1.0);
+        .map(|r| r[0] - 0.5 * r[1] + r[2] * r[3] + 0.3 * r[4] + rng.random_range(-1.0..1.0))
+        .collect();
+    let y = score
+        .iter()
+        .map(|&s| {
             if k <= 2 {
                 usize::from(s > 0.0)
             } else {
@@ -48,7 +52,7 @@ fn data(n: usize, p: usize, k: usize) -> (Array2<f64>, Array1<usize>) {
             }
         })
         .collect();
-    (x, y)
+    (x, y, score)
 }
 
 fn params(n_estimators: usize) -> HgbParams {
@@ -59,14 +63,8 @@ fn params(n_estimators: usize) -> HgbParams {
         .with_seed(0)
 }
 
-fn fingerprint(x: &Array2<f64>, y: &Array1<usize>, k: usize, n_fits: usize) {
-    let set = TrainSet::new(
-        x.view(),
-        Target::Classes {
-            codes: y.view(),
-            n_classes: k.max(2),
-        },
-    );
+fn fingerprint<'a>(x: &'a Array2<f64>, y: Target<'a>, n_fits: usize) {
+    let set = TrainSet::new(x.view(), y);
     let p = params(100);
     let mut model = None;
     for _ in 0..n_fits {
@@ -94,11 +92,19 @@ fn main() {
         .and_then(|v| v.parse().ok())
     {
         let k = env("HGB_SMALL_CLASSES", 2);
-        let (x, y) = data(env("HGB_SMALL_ROWS", N), env("HGB_SMALL_FEATURES", P), k);
-        fingerprint(&x, &y, k, n);
+        let (x, y, score) = data(env("HGB_SMALL_ROWS", N), env("HGB_SMALL_FEATURES", P), k);
+        let target = if env("HGB_SMALL_REGRESSION", 0) == 1 {
+            Target::Real(score.view())
+        } else {
+            Target::Classes {
+                codes: y.view(),
+                n_classes: k.max(2),
+            }
+        };
+        fingerprint(&x, target, n);
         return;
     }
-    let (x, y) = data(N, P, 2);
+    let (x, y, _) = data(N, P, 2);
     let set = TrainSet::new(
         x.view(),
         Target::Classes {

@@ -309,6 +309,9 @@ pub(crate) fn fit(params: &HgbParams, data: &TrainSet<'_>) -> Result<FittedHgb, 
     let mut gain = vec![0.0; n_features];
     let mut split_counts = vec![0u64; n_features];
     let mut train_history = Vec::with_capacity(params.n_estimators + 1);
+    // Unit hessians are not read at all: a node's hessian sum is its row
+    // count (the same f64 as the sum of ones).
+    let const_h = w.is_none() && loss.constant_hessian();
 
     for _iter in 0..params.n_estimators {
         train_history.push(loss.gradients(&y, w.as_deref(), &raw, &mut g, &mut h));
@@ -331,11 +334,16 @@ pub(crate) fn fit(params: &HgbParams, data: &TrainSet<'_>) -> Result<FittedHgb, 
                     active[f as usize] = true;
                 }
             }
+            // Class-major gradients: this tree's are contiguous.
             let grads = GradView {
-                g: &g,
-                h: &h,
-                stride: k,
-                offset: c,
+                g: g.get(c * n..(c + 1) * n).unwrap_or(&[]),
+                h: if const_h {
+                    &[]
+                } else {
+                    h.get(c * n..(c + 1) * n).unwrap_or(&[])
+                },
+                stride: 1,
+                offset: 0,
             };
             let mut grown = grower.grow(&mut rows, &grads, &active, &rules);
             if loss.updates_leaves() {

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 pub struct GradView<'a> {
     /// Gradients.
     pub g: &'a [f32],
-    /// Hessians.
+    /// Hessians; empty when every hessian is 1 (never read then).
     pub h: &'a [f32],
     /// Entries per row (the number of trees per iteration).
     pub stride: usize,
@@ -65,19 +65,27 @@ const GATHER_CHUNK: usize = 1 << 14;
 
 /// Stable in-place partition: rows for which `left` holds first. Returns
 /// their count.
+///
+/// Branch-free (the side of a row is as good as random): every row is
+/// written to both sides and only the matching cursor advances. The left
+/// cursor never passes the row being read, so writing in place is safe.
 fn stable_partition(rows: &mut [u32], scratch: &mut Vec<u32>, left: impl Fn(u32) -> bool) -> usize {
-    scratch.clear();
-    let mut l = 0;
-    for k in 0..rows.len() {
-        let r = rows[k];
-        if left(r) {
-            rows[l] = r;
-            l += 1;
-        } else {
-            scratch.push(r);
-        }
+    let n = rows.len();
+    // Every entry read back is written first: only the length matters.
+    if scratch.len() <= n {
+        scratch.resize(n + 1, 0);
     }
-    rows[l..].copy_from_slice(scratch);
+    let right = &mut scratch[..n + 1];
+    let (mut l, mut rr) = (0, 0);
+    for k in 0..n {
+        let r = rows[k];
+        let go = left(r);
+        rows[l] = r;
+        right[rr] = r;
+        l += usize::from(go);
+        rr += usize::from(!go);
+    }
+    rows[l..].copy_from_slice(&right[..rr]);
     l
 }
 
@@ -237,6 +245,23 @@ impl<'a> Grower<'a> {
     fn gather(&mut self, rows: &[u32], grads: &GradView<'_>) {
         let (s, o) = (grads.stride, grads.offset);
         self.og.resize(rows.len(), 0.0);
+        if grads.h.is_empty() {
+            self.oh.clear();
+            let gather = |(og, rs): (&mut [f32], &[u32])| {
+                for (g, &r) in og.iter_mut().zip(rs) {
+                    *g = grads.g.get(r as usize * s + o).copied().unwrap_or(0.0);
+                }
+            };
+            if rows.len() <= GATHER_CHUNK {
+                gather((&mut self.og[..], rows));
+            } else {
+                self.og
+                    .par_chunks_mut(GATHER_CHUNK)
+                    .zip(rows.par_chunks(GATHER_CHUNK))
+                    .for_each(gather);
+            }
+            return;
+        }
         self.oh.resize(rows.len(), 0.0);
         let gather = |((og, oh), rs): ((&mut [f32], &mut [f32]), &[u32])| {
             for ((g, h), &r) in og.iter_mut().zip(oh.iter_mut()).zip(rs) {
@@ -338,13 +363,11 @@ impl<'a> Grower<'a> {
     /// how many go left.
     pub fn partition(&mut self, rows: &mut [u32], split: &SplitInfo) -> usize {
         let col = self.bins.col(split.feature);
+        let (bin, missing_left) = (split.bin, split.missing_left);
         let goes_left = |r: u32| {
             let b = col.get(r as usize).copied().unwrap_or(MISSING_BIN);
-            if b == MISSING_BIN {
-                split.missing_left
-            } else {
-                b <= split.bin
-            }
+            let missing = b == MISSING_BIN;
+            (missing & missing_left) | (!missing & (b <= bin))
         };
         if rows.len() < PAR_MIN_ROWS {
             return stable_partition(rows, &mut self.scratch, goes_left);
@@ -355,22 +378,23 @@ impl<'a> Grower<'a> {
         let chunk = rows.len().div_ceil(4 * rayon::current_num_threads().max(1));
         let counts: Vec<usize> = rows
             .par_chunks_mut(chunk)
-            .map(|c| {
-                let mut scratch = Vec::new();
-                stable_partition(c, &mut scratch, goes_left)
+            .map_init(Vec::new, |scratch, c| {
+                stable_partition(c, scratch, goes_left)
             })
             .collect();
         let n_left: usize = counts.iter().sum();
-        self.scratch.clear();
-        self.scratch.resize(rows.len(), 0);
+        if self.scratch.len() < rows.len() {
+            self.scratch.resize(rows.len(), 0);
+        }
+        let merged = &mut self.scratch[..rows.len()];
         let (mut l, mut r) = (0, n_left);
         for (c, &nl) in rows.chunks(chunk).zip(&counts) {
-            self.scratch[l..l + nl].copy_from_slice(&c[..nl]);
-            self.scratch[r..r + c.len() - nl].copy_from_slice(&c[nl..]);
+            merged[l..l + nl].copy_from_slice(&c[..nl]);
+            merged[r..r + c.len() - nl].copy_from_slice(&c[nl..]);
             l += nl;
             r += c.len() - nl;
         }
-        rows.copy_from_slice(&self.scratch);
+        rows.copy_from_slice(merged);
         n_left
     }
 
@@ -387,10 +411,15 @@ impl<'a> Grower<'a> {
             n: rows.len() as u32,
             ..NodeStats::default()
         };
+        let const_h = grads.h.is_empty();
         for &r in rows.iter() {
             let i = r as usize * grads.stride + grads.offset;
             stats.g += f64::from(grads.g.get(i).copied().unwrap_or(0.0));
-            stats.h += f64::from(grads.h.get(i).copied().unwrap_or(0.0));
+            stats.h += if const_h {
+                1.0
+            } else {
+                f64::from(grads.h.get(i).copied().unwrap_or(0.0))
+            };
         }
         let mut nodes = vec![Node::leaf(0.0)];
         let mut splits = Vec::new();

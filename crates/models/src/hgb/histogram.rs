@@ -78,6 +78,27 @@ impl HistBin {
         }
     }
 
+    /// Adds one row of unit hessian to the g and h lanes only (one 16-byte
+    /// add); [`sync_counts`] then copies the h lane, which counts the rows,
+    /// to the row lane.
+    #[inline(always)]
+    fn add_unit(&mut self, g: f64) {
+        let v = [g, 1.0];
+        for (x, y) in self.0.iter_mut().zip(v) {
+            *x += y;
+        }
+    }
+
+    /// Adds one row to the g and h lanes only (one 16-byte add); the
+    /// caller counts the rows and sets the row lane.
+    #[inline(always)]
+    fn add_gh(&mut self, g: f64, h: f64) {
+        let v = [g, h];
+        for (x, y) in self.0.iter_mut().zip(v) {
+            *x += y;
+        }
+    }
+
     /// Subtracts `o` lane by lane.
     #[inline(always)]
     fn sub(&mut self, o: &HistBin) {
@@ -257,7 +278,8 @@ impl Histogram {
 
     /// Fills the histograms of the features in `active` (others are left
     /// untouched) from the node's rows and their gathered gradients
-    /// (`og[k]`, `oh[k]` belong to row `rows[k]`). When `identity` is set the
+    /// (`og[k]`, `oh[k]` belong to row `rows[k]`; an empty `oh` means unit
+    /// hessians). When `identity` is set the
     /// rows are `0..n` in order and are read sequentially.
     ///
     /// Feature by feature (parallel over features for large nodes); every
@@ -373,11 +395,102 @@ pub(crate) fn build_col(
 ) {
     // Small nodes flag the cells they touch (cheaper than reading 256
     // counts afterwards); large ones read the counts.
-    let flag = rows.len() < 2 * HIST_BINS;
     let mut touched = [0u8; HIST_BINS];
+    if rows.len() < 2 * HIST_BINS {
+        fill_col::<true>(cells, &mut touched, col, rows, og, oh, identity);
+        *mask = mask_of_flags(&touched);
+        if oh.is_empty() {
+            for_each_bin(mask, HIST_BINS, |b| {
+                if let Some(c) = cells.get_mut(b) {
+                    sync_count(c);
+                }
+                true
+            });
+        }
+    } else if oh.is_empty() {
+        fill_col::<false>(cells, &mut touched, col, rows, og, oh, identity);
+        cells.iter_mut().for_each(sync_count);
+        *mask = mask_of_counts(cells);
+    } else {
+        fill_col_counted(cells, col, rows, og, oh, identity);
+        *mask = mask_of_counts(cells);
+    }
+}
+
+/// The loops of [`build_col`] for large nodes: the g and h lanes take one
+/// 16-byte add per row, the rows are counted in integers on the side and
+/// written to the row lane at the end (the same exact integers as a sum
+/// of ones).
+#[inline(always)]
+fn fill_col_counted(
+    cells: &mut FeatureCells,
+    col: &[u8],
+    rows: &[u32],
+    og: &[f32],
+    oh: &[f32],
+    identity: bool,
+) {
+    let mut counts = [0u32; HIST_BINS];
+    let mut add = |b: u8, g: f32, h: f32| {
+        cells[b as usize].add_gh(f64::from(g), f64::from(h));
+        counts[b as usize] += 1;
+    };
+    if identity {
+        for ((&b, &g), &h) in col.iter().zip(og).zip(oh) {
+            add(b, g, h);
+        }
+    } else {
+        for ((&r, &g), &h) in rows.iter().zip(og).zip(oh) {
+            add(col.get(r as usize).copied().unwrap_or(0), g, h);
+        }
+    }
+    for (c, &n) in cells.iter_mut().zip(&counts) {
+        c.0[2] = f64::from(n);
+    }
+}
+
+/// After a unit-hessian fill ([`HistBin::add_unit`]): the row lane is the
+/// h lane (both are the number of rows, exactly).
+#[inline(always)]
+fn sync_count(c: &mut HistBin) {
+    c.0[2] = c.0[1];
+}
+
+/// The loops of [`build_col`], one copy with the flags (`FLAG`) and one
+/// without, so that the per-row work carries no test of it.
+#[inline(always)]
+fn fill_col<const FLAG: bool>(
+    cells: &mut FeatureCells,
+    touched: &mut [u8; HIST_BINS],
+    col: &[u8],
+    rows: &[u32],
+    og: &[f32],
+    oh: &[f32],
+    identity: bool,
+) {
+    if oh.is_empty() {
+        // Unit hessians: the h lane counts rows, as the sum of ones would;
+        // the row lane is filled from it afterwards.
+        let mut add_unit = |b: u8, g: f32| {
+            cells[b as usize].add_unit(f64::from(g));
+            if FLAG {
+                touched[b as usize] = 1;
+            }
+        };
+        if identity {
+            for (&b, &g) in col.iter().zip(og) {
+                add_unit(b, g);
+            }
+        } else {
+            for (&r, &g) in rows.iter().zip(og) {
+                add_unit(col.get(r as usize).copied().unwrap_or(0), g);
+            }
+        }
+        return;
+    }
     let mut add = |b: u8, g: f32, h: f32| {
         cells[b as usize].add(f64::from(g), f64::from(h));
-        if flag {
+        if FLAG {
             touched[b as usize] = 1;
         }
     };
@@ -390,11 +503,6 @@ pub(crate) fn build_col(
             add(col.get(r as usize).copied().unwrap_or(0), g, h);
         }
     }
-    *mask = if flag {
-        mask_of_flags(&touched)
-    } else {
-        mask_of_counts(cells)
-    };
 }
 
 /// A feature whose cells a row-wise build fills.
@@ -539,6 +647,38 @@ mod tests {
             assert_eq!(parent.feature(0)[2], HistBin::default());
             // The emptied cell is unmarked.
             assert_eq!(parent.mask(0), [0b11, 0, 0, 0]);
+        }
+    }
+
+    /// Unit hessians given as an empty slice give the same cells as ones,
+    /// on small (flagged) and large (counted) nodes, gathered or not.
+    #[test]
+    fn unit_hessians_match_explicit_ones() {
+        let n = 3000;
+        let x = ndarray::Array2::from_shape_fn((n, 2), |(i, j)| {
+            if (i + j) % 13 == 0 {
+                f64::NAN
+            } else {
+                ((i * (j + 3) * 7919) % 300) as f64
+            }
+        });
+        let bins = BinMapper::fit(x.view(), 255, 0).transform(x.view());
+        let g: Vec<f32> = (0..n).map(|i| (i % 11) as f32 / 7.0 - 0.6).collect();
+        let ones = vec![1f32; n];
+        let active = [true, true];
+        let all: Vec<u32> = (0..n as u32).collect();
+        let some: Vec<u32> = (0..n as u32).step_by(3).collect();
+        let few: Vec<u32> = (0..n as u32).step_by(31).collect();
+        for (rows, identity) in [(&all, true), (&some, false), (&few, false)] {
+            let gs: Vec<f32> = rows.iter().map(|&r| g[r as usize]).collect();
+            let mut a = Histogram::new(2);
+            let mut b = Histogram::new(2);
+            a.build(&bins, &active, rows, &gs, &ones[..rows.len()], identity);
+            b.build(&bins, &active, rows, &gs, &[], identity);
+            for f in 0..2 {
+                assert_eq!(a.feature(f), b.feature(f));
+                assert_eq!(a.mask(f), b.mask(f));
+            }
         }
     }
 

@@ -192,8 +192,16 @@ impl LossFn {
         }
     }
 
+    /// Whether every (unweighted) hessian is exactly 1, so that a node's
+    /// hessian sum is its row count.
+    pub fn constant_hessian(self) -> bool {
+        matches!(self, LossFn::Squared | LossFn::Absolute | LossFn::Huber(_))
+    }
+
     /// Fills gradients and hessians (weighted) at `raw` and returns the
-    /// weighted mean loss there.
+    /// weighted mean loss there. Unlike `raw`, `g` and `h` are class-major:
+    /// entry `c * n + i` belongs to row `i` and class `c`, so each tree reads
+    /// its own contiguous slice.
     pub fn gradients(
         self,
         y: &[f64],
@@ -203,6 +211,9 @@ impl LossFn {
         h: &mut [f32],
     ) -> f64 {
         let k = self.n_trees();
+        if k > 1 {
+            return softmax_gradients(k, y, w, raw, g, h);
+        }
         let chunk = |(ci, (((yc, rc), gc), hc)): GradChunk<'_>| {
             let mut s = 0.0;
             for (i, &yi) in yc.iter().enumerate() {
@@ -275,6 +286,97 @@ impl LossFn {
     }
 }
 
+/// One chunk of a class-major gradient pass: (index, (((y, raw), g per class), h per class)).
+type ClassChunk<'a> = (
+    usize,
+    (
+        ((&'a [f64], &'a [f64]), Vec<&'a mut [f32]>),
+        Vec<&'a mut [f32]>,
+    ),
+);
+
+/// Cuts a class-major buffer of `k` classes × `n` rows into row chunks of
+/// [`CHUNK`], each holding one slice per class.
+fn class_chunks(buf: &mut [f32], n: usize, k: usize) -> Vec<Vec<&mut [f32]>> {
+    let mut out: Vec<Vec<&mut [f32]>> = (0..n.div_ceil(CHUNK))
+        .map(|_| Vec::with_capacity(k))
+        .collect();
+    for class in buf.chunks_mut(n.max(1)).take(k) {
+        for (part, s) in out.iter_mut().zip(class.chunks_mut(CHUNK)) {
+            part.push(s);
+        }
+    }
+    out
+}
+
+/// [`LossFn::gradients`] of the softmax cross-entropy over `k` classes, in
+/// the class-major layout (each exponential computed once per row and
+/// class; the same values as [`LossFn::row`]).
+fn softmax_gradients(
+    k: usize,
+    y: &[f64],
+    w: Option<&[f64]>,
+    raw: &[f64],
+    g: &mut [f32],
+    h: &mut [f32],
+) -> f64 {
+    let n = y.len();
+    let chunk = |(ci, (((yc, rc), mut gc), mut hc)): ClassChunk<'_>| {
+        let mut e = vec![0f64; k];
+        let mut s = 0.0;
+        for (i, &yi) in yc.iter().enumerate() {
+            let Some(r) = rc.get(i * k..(i + 1) * k) else {
+                continue;
+            };
+            let m = r.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            for (ev, &rv) in e.iter_mut().zip(r) {
+                *ev = (rv - m).exp();
+            }
+            let sum: f64 = e.iter().sum();
+            let yc = yi as usize;
+            let wi = w.and_then(|w| w.get(ci * CHUNK + i)).copied();
+            for (c, ((&ev, gs), hs)) in e.iter().zip(gc.iter_mut()).zip(hc.iter_mut()).enumerate() {
+                let p = ev / sum;
+                let t = f64::from(u8::from(c == yc));
+                let mut gv = (p - t) as f32;
+                let mut hv = (p * (1.0 - p)).max(1e-16) as f32;
+                if let Some(wi) = wi {
+                    let wf = wi as f32;
+                    gv *= wf;
+                    hv *= wf;
+                }
+                if let (Some(gd), Some(hd)) = (gs.get_mut(i), hs.get_mut(i)) {
+                    *gd = gv;
+                    *hd = hv;
+                }
+            }
+            let l = m + sum.ln() - r.get(yc).copied().unwrap_or(m);
+            s += wi.map_or(l, |wi| wi * l);
+        }
+        s
+    };
+    let gs = class_chunks(g, n, k);
+    let hs = class_chunks(h, n, k);
+    let partial: Vec<f64> = if n <= SEQ_MAX_ROWS {
+        y.chunks(CHUNK)
+            .zip(raw.chunks(CHUNK * k))
+            .zip(gs)
+            .zip(hs)
+            .enumerate()
+            .map(chunk)
+            .collect()
+    } else {
+        y.par_chunks(CHUNK)
+            .zip(raw.par_chunks(CHUNK * k))
+            .zip(gs.into_par_iter())
+            .zip(hs.into_par_iter())
+            .enumerate()
+            .map(chunk)
+            .collect()
+    };
+    mean_of(partial, n, w)
+}
+
 fn mean_of(partial: Vec<f64>, n: usize, w: Option<&[f64]>) -> f64 {
     let total: f64 = partial.into_iter().sum();
     let denom = w.map_or(n as f64, |w| w.iter().sum());
@@ -294,6 +396,35 @@ mod tests {
         assert_eq!(LossFn::Absolute.baseline(&[1.0, 2.0, 6.0], None), vec![2.0]);
         let m = LossFn::Multiclass(3).baseline(&[0.0, 1.0, 1.0, 2.0], None);
         assert!((m[1] - m[0] - 2f64.ln()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn softmax_gradients_are_class_major_and_match_the_rows() {
+        let k = 3;
+        let y = [0.0, 2.0, 1.0];
+        let raw = [0.1, -0.4, 0.3, 1.0, 0.0, -2.0, 0.5, 0.5, 0.2];
+        let w = [1.0, 2.0, 0.5];
+        for wt in [None, Some(&w[..])] {
+            let (mut g, mut h) = ([0f32; 9], [0f32; 9]);
+            let l = LossFn::Multiclass(k).gradients(&y, wt, &raw, &mut g, &mut h);
+            let mut expect = 0.0;
+            for i in 0..3 {
+                let (mut gr, mut hr) = ([0f32; 3], [0f32; 3]);
+                let li = LossFn::Multiclass(k).row(
+                    y[i],
+                    &raw[i * k..(i + 1) * k],
+                    Some((&mut gr, &mut hr)),
+                );
+                let wi = wt.map_or(1.0, |w| w[i]);
+                expect += wi * li;
+                for c in 0..k {
+                    assert_eq!(g[c * 3 + i], gr[c] * wi as f32);
+                    assert_eq!(h[c * 3 + i], hr[c] * wi as f32);
+                }
+            }
+            let denom = wt.map_or(3.0, |w| w.iter().sum());
+            assert_eq!(l, expect / denom);
+        }
     }
 
     #[test]

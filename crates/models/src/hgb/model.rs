@@ -254,8 +254,8 @@ impl FittedHgb {
                 supported: FORMAT_VERSION,
             });
         }
-        let model: FittedHgb = serde_json::from_value(m.state.clone())
-            .map_err(|e| ModelError::Serde(e.to_string()))?;
+        let model =
+            FittedHgb::deserialize(&m.state).map_err(|e| ModelError::Serde(e.to_string()))?;
         if model.format_version != FORMAT_VERSION {
             return Err(ModelError::UnsupportedFormatVersion {
                 algorithm: ALGORITHM.to_string(),
