@@ -4,10 +4,10 @@
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
 # The demo: generates data/demo.db when missing, then runs the reference workflow.
+# (`cargo run` finds the binary wherever CARGO_TARGET_DIR puts it.)
 train *ARGS:
-    cargo build --release -q -p mlw-train
-    target/release/mlw-train data generate --if-missing --out data/demo.db
-    target/release/mlw-train --config configs/seed.toml {{ARGS}}
+    cargo run --release -q -p mlw-train -- data generate --if-missing --out data/demo.db
+    cargo run --release -q -p mlw-train -- --config configs/seed.toml {{ARGS}}
 
 # Generate (or regenerate) the demo SQLite database.
 demo-data:
