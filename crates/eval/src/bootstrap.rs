@@ -57,6 +57,36 @@ pub fn bootstrap_ci(
     confidence: f64,
     seed: u64,
 ) -> Result<ConfidenceInterval, EvalError> {
+    bootstrap_cis(&[metric], preds, n_resamples, confidence, seed)?
+        .pop()
+        .map_or(
+            Err(EvalError::NoValidResample {
+                metric: metric.name(),
+                n_resamples,
+            }),
+            |(_, ci)| ci,
+        )
+}
+
+/// One metric's interval, or why it has none.
+pub type MetricInterval = (Metric, Result<ConfidenceInterval, EvalError>);
+
+/// [`bootstrap_ci`] of every metric in `metrics`, in order, over the same
+/// resamples: each resample is drawn and selected once and scored by every
+/// metric, instead of once per metric. The intervals equal
+/// [`bootstrap_ci`]'s bit for bit.
+///
+/// # Errors
+/// [`EvalError::InvalidParameter`] for `n_resamples == 0` or a confidence
+/// outside `(0, 1)`. Per-metric failures (undefined metric, no valid
+/// resample, …) are returned beside the metric.
+pub fn bootstrap_cis(
+    metrics: &[Metric],
+    preds: &Predictions,
+    n_resamples: usize,
+    confidence: f64,
+    seed: u64,
+) -> Result<Vec<MetricInterval>, EvalError> {
     if n_resamples == 0 {
         return Err(EvalError::InvalidParameter {
             name: "n_resamples",
@@ -71,22 +101,67 @@ pub fn bootstrap_ci(
             rule: "must be in (0, 1)",
         });
     }
-    let estimate = metric.score(preds)?;
+    let estimates: Vec<Result<f64, EvalError>> = metrics.iter().map(|m| m.score(preds)).collect();
+    let active: Vec<Metric> = metrics
+        .iter()
+        .zip(&estimates)
+        .filter(|(_, e)| e.is_ok())
+        .map(|(m, _)| *m)
+        .collect();
     let n = preds.n_samples();
-    let values: Vec<Option<f64>> = (0..n_resamples)
+    // values[b][j]: metric `active[j]` on resample `b`.
+    let values: Vec<Vec<Result<Option<f64>, EvalError>>> = (0..n_resamples)
         .into_par_iter()
         .map(|b| {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             rng.set_stream(b as u64);
             let idx: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
-            match metric.score(&preds.select(&idx)) {
-                Ok(v) => Ok(Some(v)),
-                Err(EvalError::UndefinedMetric { .. }) => Ok(None),
-                Err(e) => Err(e),
-            }
+            let sample = preds.select(&idx);
+            active
+                .iter()
+                .map(|m| match m.score(&sample) {
+                    Ok(v) => Ok(Some(v)),
+                    Err(EvalError::UndefinedMetric { .. }) => Ok(None),
+                    Err(e) => Err(e),
+                })
+                .collect()
         })
-        .collect::<Result<_, EvalError>>()?;
-    let used: Vec<f64> = values.into_iter().flatten().collect();
+        .collect();
+    let mut j = 0;
+    let mut out = Vec::with_capacity(metrics.len());
+    for (&metric, estimate) in metrics.iter().zip(estimates) {
+        let ci = match estimate {
+            Err(e) => Err(e),
+            Ok(estimate) => {
+                let col = j;
+                j += 1;
+                let column = values.iter().map(move |row| match row.get(col) {
+                    Some(v) => v.clone(),
+                    None => Ok(None),
+                });
+                interval(metric, estimate, column, n_resamples, confidence)
+            }
+        };
+        out.push((metric, ci));
+    }
+    Ok(out)
+}
+
+/// The percentile interval of one metric's resample values (in resample
+/// order; the first error in that order is returned).
+fn interval(
+    metric: Metric,
+    estimate: f64,
+    values: impl Iterator<Item = Result<Option<f64>, EvalError>>,
+    n_resamples: usize,
+    confidence: f64,
+) -> Result<ConfidenceInterval, EvalError> {
+    let mut used = Vec::with_capacity(n_resamples);
+    for v in values {
+        if let Some(v) = v? {
+            used.push(v);
+        }
+    }
     if used.is_empty() {
         return Err(EvalError::NoValidResample {
             metric: metric.name(),
@@ -160,5 +235,72 @@ mod tests {
             bootstrap_ci(Metric::RocAuc, &one, 10, 0.9, 0),
             Err(EvalError::UndefinedMetric { .. })
         ));
+    }
+
+    fn binary(n: usize) -> Predictions {
+        let y: Vec<usize> = (0..n).map(|i| usize::from(i % 3 == 0)).collect();
+        let s: Vec<f64> = (0..n)
+            .map(|i| f64::from((i * 37 % n) as u32) / n as f64)
+            .collect();
+        Predictions::binary_from_scores(y, &s, 0.5).unwrap()
+    }
+
+    #[test]
+    fn intervals_equal_bootstrap_ci_for_every_metric() {
+        let p = binary(61);
+        let metrics: Vec<Metric> = Metric::ALL
+            .into_iter()
+            .filter(|m| !m.is_regression())
+            .collect();
+        let all = bootstrap_cis(&metrics, &p, 200, 0.9, 7).unwrap();
+        assert_eq!(all.len(), metrics.len());
+        for (m, ci) in all {
+            let one = bootstrap_ci(m, &p, 200, 0.9, 7);
+            match (ci, one) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{m:?}"),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{m:?}"),
+                (a, b) => panic!("{m:?}: {a:?} vs {b:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn undefined_metrics_are_reported_beside_the_metric() {
+        // One positive among 8 rows: ROC-AUC is undefined on many resamples.
+        let y = vec![1, 0, 0, 0, 0, 0, 0, 0];
+        let s = [0.9, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7];
+        let p = Predictions::binary_from_scores(y, &s, 0.5).unwrap();
+        let all = bootstrap_cis(&[Metric::RocAuc, Metric::Rmse], &p, 100, 0.9, 1).unwrap();
+        assert_eq!(all[0].1, bootstrap_ci(Metric::RocAuc, &p, 100, 0.9, 1));
+        assert!(all[0].1.as_ref().is_ok_and(|ci| ci.n_used < 100));
+        assert!(all[1].1.is_err());
+    }
+
+    #[test]
+    fn all_metric_parameters_are_checked() {
+        let p = binary(10);
+        assert!(matches!(
+            bootstrap_cis(&[Metric::Accuracy], &p, 0, 0.9, 0),
+            Err(EvalError::InvalidParameter {
+                name: "n_resamples",
+                ..
+            })
+        ));
+        assert!(matches!(
+            bootstrap_cis(&[Metric::Accuracy], &p, 10, 1.0, 0),
+            Err(EvalError::InvalidParameter {
+                name: "confidence",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn percentile_is_numpys_linear_method() {
+        let v = [1.0, 2.0, 4.0, 8.0];
+        assert_eq!(percentile_sorted(&v, 0.0), 1.0);
+        assert_eq!(percentile_sorted(&v, 100.0), 8.0);
+        assert_eq!(percentile_sorted(&v, 50.0), 3.0);
+        assert_eq!(percentile_sorted(&v, 25.0), 1.75);
     }
 }

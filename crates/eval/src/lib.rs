@@ -53,7 +53,7 @@ mod slice;
 pub mod split;
 mod threshold;
 
-pub use bootstrap::{ConfidenceInterval, bootstrap_ci};
+pub use bootstrap::{ConfidenceInterval, MetricInterval, bootstrap_ci, bootstrap_cis};
 pub use calibration::{
     BinStrategy, CalibrationCurve, calibration_curve, expected_calibration_error,
 };
