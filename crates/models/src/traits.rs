@@ -22,6 +22,45 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The model a [`FittedEstimator::truncated`] returns: it predicts as the
+/// inner (cut) model does, but what the cut cannot recover (`why`, e.g. the
+/// importances) makes it report no importances and refuse to serialize.
+#[derive(Debug)]
+pub(crate) struct ScoringOnly<M> {
+    /// The cut model.
+    pub(crate) model: M,
+    /// What is unknown about it, for the serialization error.
+    pub(crate) why: &'static str,
+}
+
+impl<M: FittedEstimator> FittedEstimator for ScoringOnly<M> {
+    fn algorithm(&self) -> &str {
+        self.model.algorithm()
+    }
+    fn n_features(&self) -> usize {
+        self.model.n_features()
+    }
+    fn n_classes(&self) -> Option<usize> {
+        self.model.n_classes()
+    }
+    fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>, ModelError> {
+        self.model.predict(x)
+    }
+    fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>, ModelError> {
+        self.model.predict_proba(x)
+    }
+    fn feature_importances(&self) -> Option<Array1<f64>> {
+        None
+    }
+    fn to_serialized(&self) -> Result<SerializedModel, ModelError> {
+        Err(ModelError::Serde(format!(
+            "{}: a truncated model (scoring only) is not serialized: {}",
+            self.model.algorithm(),
+            self.why
+        )))
+    }
+}
+
 /// The training target, as estimators see it.
 #[derive(Debug, Clone, Copy)]
 pub enum Target<'a> {

@@ -198,39 +198,11 @@ impl FittedEstimator for FittedRandomForest {
             importances: vec![f64::NAN; self.n_features],
             oob_score: self.oob_score.map(|_| f64::NAN),
         };
-
-        /// The first trees of a forest: its predictions are those of the
-        /// direct fit; its importances (and out-of-bag score) are unknown,
-        /// so it reports none and is not serialized.
-        #[derive(Debug)]
-        struct Truncated(FittedRandomForest);
-
-        impl FittedEstimator for Truncated {
-            fn algorithm(&self) -> &str {
-                self.0.algorithm()
-            }
-            fn n_features(&self) -> usize {
-                self.0.n_features
-            }
-            fn n_classes(&self) -> Option<usize> {
-                self.0.n_classes
-            }
-            fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>, ModelError> {
-                self.0.predict(x)
-            }
-            fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>, ModelError> {
-                self.0.predict_proba(x)
-            }
-            fn feature_importances(&self) -> Option<Array1<f64>> {
-                None
-            }
-            fn to_serialized(&self) -> Result<SerializedModel, ModelError> {
-                Err(ModelError::Serde(format!(
-                    "{}: a truncated model (scoring only) is not serialized: its importances are unknown",
-                    self.0.algorithm()
-                )))
-            }
-        }
-        Some(Box::new(Truncated(model)))
+        // Its predictions are those of the direct fit; its importances
+        // (and out-of-bag score) are not.
+        Some(Box::new(crate::traits::ScoringOnly {
+            model,
+            why: "its importances are unknown",
+        }))
     }
 }

@@ -394,39 +394,12 @@ impl FittedEstimator for FittedHgb {
             validation_loss: history(&self.validation_loss),
             forest: ForestCache::default(),
         };
-
-        /// The first iterations of a fit: everything the kept trees determine
-        /// is that of the direct fit (trees, losses, split counts); the gain
-        /// importances are unknown, so it reports none and is not serialized.
-        #[derive(Debug)]
-        struct Truncated(FittedHgb);
-
-        impl FittedEstimator for Truncated {
-            fn algorithm(&self) -> &str {
-                ALGORITHM
-            }
-            fn n_features(&self) -> usize {
-                self.0.n_features
-            }
-            fn n_classes(&self) -> Option<usize> {
-                self.0.n_classes
-            }
-            fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>, ModelError> {
-                self.0.predict(x)
-            }
-            fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>, ModelError> {
-                self.0.predict_proba(x)
-            }
-            fn feature_importances(&self) -> Option<Array1<f64>> {
-                None
-            }
-            fn to_serialized(&self) -> Result<SerializedModel, ModelError> {
-                Err(ModelError::Serde(format!(
-                    "{ALGORITHM}: a truncated model (scoring only) is not serialized: its gain importances are unknown"
-                )))
-            }
-        }
-        Some(Box::new(Truncated(model)))
+        // Everything the kept trees determine is that of the direct fit
+        // (trees, losses, split counts); the gain importances are not.
+        Some(Box::new(crate::traits::ScoringOnly {
+            model,
+            why: "its gain importances are unknown",
+        }))
     }
 }
 
