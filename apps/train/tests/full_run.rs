@@ -4,29 +4,11 @@
 //! replayed by `mlw-train sync` to the real MLflow server that
 //! `scripts/test.sh` starts (`MLW_TEST_MLFLOW_URI`).
 
+mod common;
+
+use common::{bin, run, workspace};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mlw-train"))
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("mlw-train runs");
-    (
-        status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
-}
+use std::process::Command;
 
 /// A small demo table and a config in the seed's shape (three candidates,
 /// a grid, sigmoid calibration, max-F1 threshold), tracking to `uri`.
