@@ -102,8 +102,20 @@ impl IsotonicCalibrator {
         let s = s.clamp(lo, hi);
         // searchsorted(side="left"), clipped to [1, n - 1].
         let j = x.partition_point(|&v| v < s).clamp(1, n - 1);
-        let slope = (y[j] - y[j - 1]) / (x[j] - x[j - 1]);
-        slope * (s - x[j - 1]) + y[j - 1]
+        let (x0, x1, y0, y1) = (x[j - 1], x[j], y[j - 1], y[j]);
+        // `interp1d`'s formula, kept for parity. When the fitted scores span
+        // more than f64 can subtract (|x| near f64::MAX) the width is inf; the
+        // halved form cannot overflow. Rounding can step an ulp past the
+        // segment's ends (1.0000000000000002 on a 1e279-wide segment), so the
+        // result is clamped to them: a probability stays in [0, 1].
+        let width = x1 - x0;
+        let v = if width.is_finite() {
+            (y1 - y0) / width * (s - x0) + y0
+        } else {
+            let t = (0.5 * s - 0.5 * x0) / (0.5 * x1 - 0.5 * x0);
+            y0 + t * (y1 - y0)
+        };
+        v.clamp(y0, y1)
     }
 
     /// Re-checks a deserialized state: equal non-zero lengths, finite,
