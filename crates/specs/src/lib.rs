@@ -14,7 +14,10 @@
 //!   environment overrides ([`LoadOptions`]);
 //! - fluent builders ([`WorkflowSpecBuilder`] and friends) for code that
 //!   configures a workflow without a file;
-//! - the shared vocabulary ([`vocab`]) every crate speaks.
+//! - the shared vocabulary ([`vocab`]) every crate speaks;
+//! - NumPy's legacy `RandomState` ([`numpy_rng`]), with which `mlw-eval`'s
+//!   numpy holdouts and `mlw-models`' HGB binning subsample draw the rows
+//!   scikit-learn draws for a `random_state`.
 //!
 //! Unknown keys, badly typed values and broken rules are all reported
 //! together, each with its field path:
@@ -62,6 +65,7 @@ mod catalog;
 mod error;
 mod load;
 mod metrics;
+pub mod numpy_rng;
 mod spec;
 mod validate;
 pub mod vocab;

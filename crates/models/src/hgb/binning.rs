@@ -5,17 +5,25 @@
 //! `thresholds[i - 1] < x <= thresholds[i]`; NaN falls into the dedicated
 //! bin [`MISSING_BIN`]. A split `bin <= b` is therefore the same as
 //! `x <= thresholds[b]` on raw values, so prediction needs no binning.
+//!
+//! Above [`BINNING_SUBSAMPLE`] rows the thresholds come from a subsample of
+//! that many rows, and it is scikit-learn's own: for `seed` it is the
+//! subsample `HistGradientBoosting*(random_state=seed)` draws (see
+//! [`sklearn_subsample`]), so mlw bins large data exactly as scikit-learn
+//! does, as it does small data. (With early stopping, mlw's validation
+//! split is its own, so the training rows — and then the thresholds —
+//! differ from scikit-learn's anyway.)
 
+use mlw_specs::numpy_rng::NumpyRandomState;
 use ndarray::ArrayView2;
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// The bin of missing values (NaN), whatever `max_bins` is.
 pub const MISSING_BIN: u8 = 255;
 
-/// Rows used to find the thresholds (a seeded subsample when there are more).
+/// Rows used to find the thresholds (a seeded subsample when there are
+/// more): scikit-learn's `_BinMapper(subsample=int(2e5))`.
 pub const BINNING_SUBSAMPLE: usize = 200_000;
 
 /// Below this many values (rows × features) binning runs on the calling thread.
@@ -160,32 +168,54 @@ fn feature_thresholds(mut values: Vec<f64>, max_bins: usize) -> Vec<f64> {
     t
 }
 
+/// The rows scikit-learn 1.9 bins `n > BINNING_SUBSAMPLE` training rows on
+/// for `random_state = seed`, sorted (repeats kept; their order does not
+/// matter, the thresholds depend only on the multiset of values):
+///
+/// 1. `HistGradientBoosting*.fit`: `rng = check_random_state(seed)`, and
+///    its first draw `_random_seed = rng.randint(np.iinfo(np.uint32).max,
+///    dtype="u8")` ([`NumpyRandomState::draw_seed`]);
+/// 2. `_BinMapper(random_state=_random_seed).fit`:
+///    `check_random_state(_random_seed).choice(n, 200000, replace=True)`
+///    ([`NumpyRandomState::choice_with_replacement`]; with replacement even
+///    without sample weights, so that no weights and unit weights agree).
+///
+/// NumPy refuses seeds of `2^32` and more; mlw's `u64` seed is taken as
+/// [`NumpyRandomState::from_u64`] documents (`RandomState([low word, high
+/// word])` — what `HistGradientBoosting*(random_state=np.random.RandomState([lo,
+/// hi]))` draws).
+///
+/// Cost: 200,000 draws of about one MT19937 word each and a sort, a few
+/// milliseconds, and 1.6 MB of indices whatever `n` is.
+pub fn sklearn_subsample(n: usize, seed: u64) -> Vec<usize> {
+    let random_seed = NumpyRandomState::from_u64(seed).draw_seed();
+    let mut rows = NumpyRandomState::new(random_seed).choice_with_replacement(n, BINNING_SUBSAMPLE);
+    // Ascending rows read the columns in memory order.
+    rows.sort_unstable();
+    rows
+}
+
 impl BinMapper {
-    /// Learns thresholds from `x` (NaN ignored); uses a seeded subsample of
-    /// [`BINNING_SUBSAMPLE`] rows when `x` has more.
+    /// Learns thresholds from `x` (NaN ignored). When `x` has more than
+    /// [`BINNING_SUBSAMPLE`] rows, they come from scikit-learn's subsample
+    /// for `random_state = seed` ([`sklearn_subsample`]), so they equal
+    /// `HistGradientBoosting*(random_state=seed)`'s `bin_thresholds_` on
+    /// the same training rows. `has_missing` looks at every row, as
+    /// scikit-learn's does (it reads the binned training data).
     pub fn fit(x: ArrayView2<'_, f64>, max_bins: usize, seed: u64) -> Self {
         let n = x.nrows();
-        let rows: Vec<usize> = if n > BINNING_SUBSAMPLE {
-            let mut idx: Vec<usize> = (0..n).collect();
-            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xB1_4A_11_E5);
-            for i in 0..BINNING_SUBSAMPLE {
-                let j = rng.random_range(i..n);
-                idx.swap(i, j);
-            }
-            idx.truncate(BINNING_SUBSAMPLE);
-            idx.sort_unstable();
-            idx
-        } else {
-            (0..n).collect()
-        };
+        let rows: Option<Vec<usize>> = (n > BINNING_SUBSAMPLE).then(|| sklearn_subsample(n, seed));
         let one = |f: usize| {
             let col = x.column(f);
             let has_missing = col.iter().any(|v| v.is_nan());
-            let values: Vec<f64> = rows
-                .iter()
-                .map(|&i| col[i])
-                .filter(|v| !v.is_nan())
-                .collect();
+            let values: Vec<f64> = match &rows {
+                Some(rows) => rows
+                    .iter()
+                    .map(|&i| col[i])
+                    .filter(|v| !v.is_nan())
+                    .collect(),
+                None => col.iter().copied().filter(|v| !v.is_nan()).collect(),
+            };
             (feature_thresholds(values, max_bins), has_missing)
         };
         let per_feature: Vec<(Vec<f64>, bool)> = if n.saturating_mul(x.ncols()) < PAR_MIN_VALUES {

@@ -1,8 +1,9 @@
 //! Histogram gradient boosting (mlw's headline model), in the manner of
 //! LightGBM, XGBoost `hist` and scikit-learn's `HistGradientBoosting*`.
 //!
-//! - **Binning** once: per-feature quantile thresholds from (a seeded
-//!   subsample of up to 200k rows of) the training data, at most `max_bins`
+//! - **Binning** once: per-feature quantile thresholds from the training
+//!   data (above 200k rows, from scikit-learn's own seeded subsample of
+//!   200k rows, so the thresholds are its thresholds), at most `max_bins`
 //!   value bins plus one bin for NaN, in a column-major `u8` matrix.
 //! - **Trees** grown leaf-wise (best first) on `f32` gradients and hessians,
 //!   with histogram subtraction, in-place row partitioning and native
