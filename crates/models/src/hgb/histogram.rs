@@ -591,14 +591,14 @@ pub(crate) fn subtract_feature(
                 if !dense {
                     x.sub(y);
                 }
-                // Branch-free: about half the cells of a small node's
-                // parent empty out.
-                let empty = x.is_empty();
-                let keep = u64::from(empty).wrapping_sub(1);
-                for v in x.0.iter_mut() {
-                    *v = f64::from_bits(v.to_bits() & keep);
-                }
-                mw &= !(u64::from(empty) << i);
+                // A cell left exactly empty already holds +0.0 in every
+                // lane (a sum that starts at +0.0 is never −0.0, and
+                // `x − x` is +0.0), so only its bit is cleared. No store,
+                // so no branch: about half the cells of a small node's
+                // parent empty out, and a branch on it mispredicted often
+                // (the reset stores made the compiler branch; dropping
+                // them took the 640 × 20 fit from 18.4 to 16.0 ms).
+                mw &= !(u64::from(x.is_empty()) << i);
             }
         }
         *m = mw;

@@ -71,11 +71,11 @@ const MAX_CANDIDATES: usize = HIST_BINS;
 #[derive(Debug, Clone)]
 pub struct SplitScratch {
     /// Bin of each non-empty cell.
-    bin: Vec<u8>,
+    bin: Box<[u8; MAX_CANDIDATES]>,
     /// Running sums of gradients, hessians and rows up to each cell.
-    g: Vec<f64>,
-    h: Vec<f64>,
-    n: Vec<f64>,
+    g: Box<[f64; MAX_CANDIDATES]>,
+    h: Box<[f64; MAX_CANDIDATES]>,
+    n: Box<[f64; MAX_CANDIDATES]>,
     /// Scan 2 (missing values left): left stats and bin of each candidate.
     g2: Vec<f64>,
     h2: Vec<f64>,
@@ -87,10 +87,10 @@ pub struct SplitScratch {
 impl Default for SplitScratch {
     fn default() -> Self {
         SplitScratch {
-            bin: vec![0; MAX_CANDIDATES],
-            g: vec![0.0; MAX_CANDIDATES],
-            h: vec![0.0; MAX_CANDIDATES],
-            n: vec![0.0; MAX_CANDIDATES],
+            bin: Box::new([0; MAX_CANDIDATES]),
+            g: Box::new([0.0; MAX_CANDIDATES]),
+            h: Box::new([0.0; MAX_CANDIDATES]),
+            n: Box::new([0.0; MAX_CANDIDATES]),
             g2: vec![0.0; MAX_CANDIDATES],
             h2: vec![0.0; MAX_CANDIDATES],
             n2: vec![0.0; MAX_CANDIDATES],
@@ -147,7 +147,10 @@ pub(crate) fn best_for_feature(
     total: NodeStats,
     rules: &SplitRules,
 ) -> Option<SplitInfo> {
-    if cells.len() != HIST_BINS || n_bins < 1 {
+    let Ok(cells) = <&[HistBin; HIST_BINS]>::try_from(cells) else {
+        return None;
+    };
+    if n_bins < 1 {
         return None;
     }
     let msl = f64::from(rules.min_samples_leaf);
@@ -159,28 +162,23 @@ pub(crate) fn best_for_feature(
     let mut m = 0usize;
     let (mut lg, mut lh, mut ln) = (0.0f64, 0.0f64, 0.0f64);
     let (sb, sg, sh, sn) = (
-        &mut scratch.bin[..],
-        &mut scratch.g[..],
-        &mut scratch.h[..],
-        &mut scratch.n[..],
+        &mut *scratch.bin,
+        &mut *scratch.g,
+        &mut *scratch.h,
+        &mut *scratch.n,
     );
+    // Fixed-size arrays indexed below their length: no bounds checks (a
+    // mask has at most `HIST_BINS` bits, so `m` stays below it too).
     for_each_bin(&mask, end, |b| {
-        let (Some(cell), Some(ob), Some(og), Some(oh), Some(on)) = (
-            cells.get(b),
-            sb.get_mut(m),
-            sg.get_mut(m),
-            sh.get_mut(m),
-            sn.get_mut(m),
-        ) else {
-            return false;
-        };
+        let cell = &cells[b % HIST_BINS];
         lg += cell.g();
         lh += cell.h();
         ln += cell.c();
-        *ob = b as u8;
-        *og = lg;
-        *oh = lh;
-        *on = ln;
+        let i = m % MAX_CANDIDATES;
+        sb[i] = b as u8;
+        sg[i] = lg;
+        sh[i] = lh;
+        sn[i] = ln;
         m += 1;
         // Beyond here the right child is too small.
         total_n - ln >= msl
