@@ -10,7 +10,10 @@
 //! build is faster in isolation (root 4.3 vs 5.7 ms, every other row 1.7 vs
 //! 2.5 ms), but inside training it did not pay: rows gathered from deep
 //! nodes are scattered over the row-major matrix and, without prefetching,
-//! their cache misses cost more than the column passes save.
+//! their cache misses cost more than the column passes save. Nor for the
+//! root alone (every row, in order; row-major copy made once per fit):
+//! 100k × 20, 5 classes, 2.84 → 3.20 s user CPU per fit, binary 100k × 28
+//! 0.88 → 1.02 s.
 
 use super::binning::{BinnedMatrix, RowMajorBins};
 use rayon::prelude::*;
@@ -118,6 +121,10 @@ pub type FeatureCells = [HistBin; HIST_BINS];
 pub type BinMask = [u64; HIST_BINS / 64];
 
 /// Calls `f` on every set bit of `mask` below `end`, in increasing order.
+///
+/// One loop per word. A single counted loop over all the bits, stepping to
+/// the next non-empty word by selects (no data-dependent loop exit per
+/// word), was 9% slower on the 640 × 20 fit (3.46 vs 3.18 s for 200 fits).
 #[inline]
 pub fn for_each_bin(mask: &BinMask, end: usize, mut f: impl FnMut(usize) -> bool) {
     for (w, &word) in mask.iter().enumerate() {
@@ -557,7 +564,8 @@ pub(crate) fn build_rows<T: RowTarget>(
     }
 }
 
-/// `a -= b` for one feature. Only the cells `b` holds change: elsewhere
+/// `a -= b` for one feature (see the notes inside on what was measured).
+/// Only the cells `b` holds change: elsewhere
 /// `b` is exactly empty and `x - 0` is `x`. Dense blocks are subtracted
 /// densely (vectorised), sparse ones cell by cell; cells left exactly empty
 /// are reset and unmarked, so that the mask stays tight and later scans
@@ -598,6 +606,9 @@ pub(crate) fn subtract_feature(
                 // parent empty out, and a branch on it mispredicted often
                 // (the reset stores made the compiler branch; dropping
                 // them took the 640 × 20 fit from 18.4 to 16.0 ms).
+                // Recomputing a dense block's mask branch-free from all 64
+                // cells instead of bit by bit: no change (3.21 vs 3.20 s
+                // for 200 fits).
                 mw &= !(u64::from(x.is_empty()) << i);
             }
         }
