@@ -9,7 +9,10 @@
 //! `HGB_SMALL_ROWS`, `HGB_SMALL_FEATURES` and `HGB_SMALL_CLASSES` change the
 //! data of that mode (e.g. 100000 rows to fingerprint the large-node paths,
 //! 3 classes for multiclass); `HGB_SMALL_REGRESSION=1` fits squared error
-//! on the continuous score instead.
+//! on the continuous score instead. `HGB_SMALL_DEPTH` sets the depth limit
+//! (default 5) and `HGB_SMALL_LEAVES` the number of leaves with learning
+//! rate 0.01 (the grid's depth-3, 8-leaf models: `HGB_SMALL_DEPTH=3
+//! HGB_SMALL_LEAVES=8`).
 
 use criterion::Criterion;
 use mlw_models::hgb::HgbParams;
@@ -56,11 +59,15 @@ fn data(n: usize, p: usize, k: usize) -> (Array2<f64>, Array1<usize>, Array1<f64
 }
 
 fn params(n_estimators: usize) -> HgbParams {
-    HgbParams::default()
+    let p = HgbParams::default()
         .with_n_estimators(n_estimators)
         .with_learning_rate(0.1)
-        .with_max_depth(Some(5))
-        .with_seed(0)
+        .with_max_depth(Some(env("HGB_SMALL_DEPTH", 5)))
+        .with_seed(0);
+    match env("HGB_SMALL_LEAVES", 0) {
+        0 => p,
+        leaves => p.with_num_leaves(leaves).with_learning_rate(0.01),
+    }
 }
 
 fn fingerprint<'a>(x: &'a Array2<f64>, y: Target<'a>, n_fits: usize) {
