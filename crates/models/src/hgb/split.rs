@@ -10,10 +10,9 @@
 //!   proven error bound of the best (the same winner): −2.5%; adding `lo`
 //!   and `hi` counted during the scan instead of two binary searches, and
 //!   a one-pass arg-max: −1% over 6 alternating runs (noise);
-//! - the same estimates in `f32` (four divisions per instruction): +3% to
-//!   +6%, the conversions and extra arrays cost more than the divisions
-//!   (replacing the divisions by products, which changes the trees, saved
-//!   only 3.5%: they are not what the gains wait on);
+//! - estimates in `f32` (four divisions per instruction), with two
+//!   divisions or one per candidate: +3% to +7%, the conversions and the
+//!   extra arrays cost more than the divisions save;
 //! - the running sums of the smaller and the larger child interleaved
 //!   (two independent addition chains): +14%; listing the bins first and
 //!   summing after was slower than the fused bit loop, and the additions
