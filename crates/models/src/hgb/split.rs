@@ -16,7 +16,10 @@
 //! - the running sums of the smaller and the larger child interleaved
 //!   (two independent addition chains): +14%; listing the bins first and
 //!   summing after was slower than the fused bit loop, and the additions
-//!   are not latency-bound here.
+//!   are not latency-bound here;
+//! - the running sums kept as whole cells (one vector add and store per
+//!   cell instead of three scalar sums in three arrays): no change (3.08
+//!   vs 3.07 s).
 
 use super::histogram::{BinMask, HIST_BINS, HistBin, Histogram, for_each_bin, for_each_bin_rev};
 use rayon::prelude::*;
