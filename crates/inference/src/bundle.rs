@@ -13,7 +13,7 @@
 //! at predict time.
 
 use crate::error::InferenceError;
-use crate::files::{read_json_versioned, verify_checksums, write_bundle_dir};
+use crate::files::{EncodedBundle, read_json_versioned, verify_checksums};
 use crate::schema::{InputSchema, SCHEMA_FORMAT_VERSION};
 use mlw_models::SerializedModel;
 use mlw_models::pipeline::Pipeline;
@@ -274,13 +274,28 @@ impl ModelBundle {
 
     /// Writes the bundle into `dir`, atomically: everything is written into a
     /// temporary directory beside it, then renamed into place (an existing
-    /// `dir` is replaced).
+    /// `dir` is replaced). `MLmodel` is stamped (`model_uuid`,
+    /// `utc_time_created`) as MLflow's `save_model` does.
     ///
     /// # Errors
     /// [`InferenceError::InvalidBundle`] when the parts disagree,
     /// [`InferenceError::Model`] when the pipeline does not serialize,
     /// [`InferenceError::Io`].
     pub fn save(&self, dir: &Path) -> Result<(), InferenceError> {
+        self.encode(true)?.write(dir)
+    }
+
+    /// The bundle's files in memory, ready to be written by
+    /// [`EncodedBundle::write`]: what [`Self::save`] does in two halves, so
+    /// that the serialization (the costly half: an ensemble's trees are
+    /// megabytes of JSON) can run before the target directory is known, or
+    /// beside other work. With `stamped` false, `MLmodel` carries no
+    /// `model_uuid` / `utc_time_created`, so that two encodings of the same
+    /// bundle are byte for byte the same (a tracker stamps the copy it logs).
+    ///
+    /// # Errors
+    /// As [`Self::save`], except [`InferenceError::Io`].
+    pub fn encode(&self, stamped: bool) -> Result<EncodedBundle, InferenceError> {
         self.validate()?;
         let file = ModelFile {
             info: self.info.clone(),
@@ -290,18 +305,25 @@ impl ModelBundle {
         // would nearly triple what is written, copied to the tracker and
         // parsed at every load (`jq . model.json` reads it comfortably).
         let model_json = serde_json::to_vec(&file).map_err(|e| invalid(e.to_string()))?;
+        // Freeing the serialized tree (hundreds of thousands of JSON nodes,
+        // ~6 ms for the seed model's 1,000 trees) is left to a short-lived
+        // thread: nothing waits for it. If the thread cannot be started the
+        // closure, and with it the tree, is dropped here instead.
+        let _ = std::thread::Builder::new()
+            .name("mlw-bundle-free".into())
+            .spawn(move || drop(file));
         let schema_json =
             serde_json::to_vec_pretty(&self.schema).map_err(|e| invalid(e.to_string()))?;
-        let mlmodel = LoggedModel::new("", "model", &self.flavor_conf(), Some(&self.signature()));
-        write_bundle_dir(
-            dir,
-            &[
-                (MODEL_FILE, model_json),
-                (SCHEMA_FILE, schema_json),
-                (MLMODEL_FILE, mlmodel.to_yaml().into_bytes()),
-            ],
-            &[MODEL_FILE, SCHEMA_FILE],
-        )
+        let mlmodel = if stamped {
+            LoggedModel::new("", "model", &self.flavor_conf(), Some(&self.signature()))
+        } else {
+            LoggedModel::unstamped("", "model", &self.flavor_conf(), Some(&self.signature()))
+        };
+        EncodedBundle::new(vec![
+            (MODEL_FILE, model_json),
+            (SCHEMA_FILE, schema_json),
+            (MLMODEL_FILE, mlmodel.to_yaml().into_bytes()),
+        ])
     }
 
     /// Loads a bundle: verifies the checksums, refuses unknown format

@@ -1,7 +1,7 @@
 //! Bundle files on disk: atomic directory writes, SHA-256 checksums and
 //! versioned JSON reads.
 
-use crate::bundle::CHECKSUMS_FILE;
+use crate::bundle::{CHECKSUMS_FILE, MODEL_FILE, SCHEMA_FILE};
 use crate::error::InferenceError;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -30,14 +30,58 @@ fn read(path: &Path) -> Result<Vec<u8>, InferenceError> {
     })
 }
 
-/// Writes `files` plus `checksums.json` (covering `checked`) into a temporary
-/// directory beside `dir`, then renames it onto `dir` (replacing an existing
-/// one: the old directory is moved aside first and removed after).
-pub(crate) fn write_bundle_dir(
-    dir: &Path,
-    files: &[(&str, Vec<u8>)],
-    checked: &[&str],
-) -> Result<(), InferenceError> {
+/// A model bundle's files in memory ([`crate::ModelBundle::encode`]), with
+/// the `checksums.json` that covers `model.json` and `input_schema.json`
+/// computed once, when the bundle is encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodedBundle {
+    /// (file name, contents), `checksums.json` last.
+    files: Vec<(&'static str, Vec<u8>)>,
+}
+
+impl EncodedBundle {
+    /// The bundle made of `files`, plus `checksums.json` over the files the
+    /// loader verifies (`MLmodel` is left out on purpose, see the module docs
+    /// of the bundle).
+    pub(crate) fn new(mut files: Vec<(&'static str, Vec<u8>)>) -> Result<Self, InferenceError> {
+        let sums = Checksums {
+            algorithm: "sha256".into(),
+            files: files
+                .iter()
+                .filter(|(name, _)| [MODEL_FILE, SCHEMA_FILE].contains(name))
+                .map(|(name, bytes)| ((*name).to_owned(), sha256_hex(bytes)))
+                .collect(),
+        };
+        let sums_json = serde_json::to_vec_pretty(&sums)
+            .map_err(|e| InferenceError::bundle(CHECKSUMS_FILE, e.to_string()))?;
+        files.push((CHECKSUMS_FILE, sums_json));
+        Ok(EncodedBundle { files })
+    }
+
+    /// The contents of the file `name` (`model.json`, `MLmodel`, ...).
+    pub fn file(&self, name: &str) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, bytes)| bytes.as_slice())
+    }
+
+    /// Writes the files into a temporary directory beside `dir`, then renames
+    /// it onto `dir` (replacing an existing one: the old directory is moved
+    /// aside first and removed after). Not synced to disk: a bundle is an
+    /// output its writer can write again, and what must not be lost (a
+    /// user's previous `dir`) is only removed once the new one is in place.
+    ///
+    /// # Errors
+    /// [`InferenceError::Io`].
+    pub fn write(&self, dir: &Path) -> Result<(), InferenceError> {
+        write_bundle_dir(dir, &self.files)
+    }
+}
+
+/// Writes `files` into a temporary directory beside `dir`, then renames it
+/// onto `dir` (see [`EncodedBundle::write`]).
+fn write_bundle_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), InferenceError> {
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -47,22 +91,10 @@ pub(crate) fn write_bundle_dir(
         .prefix(".mlw-bundle-")
         .tempdir_in(parent)
         .map_err(|e| InferenceError::io(parent, e))?;
-    let mut sums = Checksums {
-        algorithm: "sha256".into(),
-        files: BTreeMap::new(),
-    };
     for (name, bytes) in files {
         let path = tmp.path().join(name);
         std::fs::write(&path, bytes).map_err(|e| InferenceError::io(&path, e))?;
-        if checked.contains(name) {
-            sums.files.insert((*name).to_owned(), sha256_hex(bytes));
-        }
     }
-    let sums_json =
-        serde_json::to_vec_pretty(&sums).map_err(|e| InferenceError::bundle(dir, e.to_string()))?;
-    let sums_path = tmp.path().join(CHECKSUMS_FILE);
-    std::fs::write(&sums_path, sums_json).map_err(|e| InferenceError::io(&sums_path, e))?;
-
     let staged = tmp.keep();
     let old = parent.join(format!(
         ".mlw-bundle-old-{}",

@@ -91,7 +91,7 @@ pub use bundle::{
 pub use cells::{Cell, SplitBody, SplitPayload};
 pub use contract::CheckedInput;
 pub use error::{ContractViolations, InferenceError, MAX_LISTED, RowList, Violation};
-pub use files::sha256_hex;
+pub use files::{EncodedBundle, sha256_hex};
 pub use predictor::{Predictions, Predictor};
 pub use records::{columns_to_frame, records_to_frame, split_to_frame};
 pub use resolve::{default_tracking_uri, load_model, resolve_model};

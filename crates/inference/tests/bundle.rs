@@ -254,3 +254,33 @@ fn inconsistent_parts_are_refused_before_anything_is_written() {
     );
     assert!(!dir.path().join("model").exists());
 }
+
+#[test]
+fn an_unstamped_encoding_is_reproducible_and_writes_a_loadable_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = common::bundle(100);
+    let a = bundle.encode(false).unwrap();
+    assert_eq!(a, bundle.encode(false).unwrap(), "same bytes twice");
+    let mlmodel = String::from_utf8(a.file("MLmodel").unwrap().to_vec()).unwrap();
+    assert!(!mlmodel.contains("model_uuid"), "{mlmodel}");
+    let model = dir.path().join("model");
+    a.write(&model).unwrap();
+    for f in ["MLmodel", "model.json", "checksums.json"] {
+        assert_eq!(
+            std::fs::read(model.join(f)).unwrap(),
+            a.file(f).unwrap(),
+            "{f}"
+        );
+    }
+    // Written over an existing bundle, and reloaded with its checksums.
+    a.write(&model).unwrap();
+    let reloaded = ModelBundle::load(&model).unwrap();
+    assert_eq!(reloaded.info, bundle.info);
+    assert!(
+        bundle
+            .encode(true)
+            .unwrap()
+            .file("MLmodel")
+            .is_some_and(|m| { String::from_utf8_lossy(m).contains("model_uuid") })
+    );
+}

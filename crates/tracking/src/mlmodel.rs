@@ -142,7 +142,25 @@ impl LoggedModel {
         }
     }
 
-    /// The `MLmodel` file contents.
+    /// A model description without the per-save stamps (`model_uuid` and
+    /// `utc_time_created` are empty and left out of [`Self::to_yaml`]): for
+    /// a bundle written outside a tracker that must be reproducible byte for
+    /// byte; both fields are optional for MLflow, and the tracker writes a
+    /// stamped `MLmodel` into the copy it logs.
+    pub fn unstamped(
+        run_id: &str,
+        artifact_path: &str,
+        flavor: &FlavorConf,
+        signature: Option<&Signature>,
+    ) -> Self {
+        LoggedModel {
+            model_uuid: String::new(),
+            utc_time_created: String::new(),
+            ..LoggedModel::new(run_id, artifact_path, flavor, signature)
+        }
+    }
+
+    /// The `MLmodel` file contents (the stamps only when set).
     pub fn to_yaml(&self) -> String {
         let mut y = String::new();
         y.push_str(&format!("artifact_path: {}\n", q(&self.artifact_path)));
@@ -154,7 +172,9 @@ impl LoggedModel {
         for (k, v) in &self.flavor {
             y.push_str(&format!("    {}: {}\n", q(k), q(v)));
         }
-        y.push_str(&format!("model_uuid: {}\n", q(&self.model_uuid)));
+        if !self.model_uuid.is_empty() {
+            y.push_str(&format!("model_uuid: {}\n", q(&self.model_uuid)));
+        }
         y.push_str(&format!("run_id: {}\n", q(&self.run_id)));
         if let Some(sig) = &self.signature {
             y.push_str("signature:\n");
@@ -162,10 +182,12 @@ impl LoggedModel {
             y.push_str(&format!("  outputs: {}\n", q(&sig.outputs_json())));
             y.push_str("  params: null\n");
         }
-        y.push_str(&format!(
-            "utc_time_created: {}\n",
-            q(&self.utc_time_created)
-        ));
+        if !self.utc_time_created.is_empty() {
+            y.push_str(&format!(
+                "utc_time_created: {}\n",
+                q(&self.utc_time_created)
+            ));
+        }
         y
     }
 
@@ -241,5 +263,19 @@ mod tests {
             history_uuids(Some(&h2)),
             vec![m.model_uuid.clone(), m.model_uuid]
         );
+    }
+
+    #[test]
+    fn unstamped_yaml_has_no_uuid_or_time_and_is_reproducible() {
+        let f = FlavorConf::new();
+        let a = LoggedModel::unstamped("", "model", &f, None).to_yaml();
+        let b = LoggedModel::unstamped("", "model", &f, None).to_yaml();
+        assert_eq!(a, b);
+        assert!(
+            !a.contains("model_uuid") && !a.contains("utc_time_created"),
+            "{a}"
+        );
+        let stamped = LoggedModel::new("", "model", &f, None).to_yaml();
+        assert!(stamped.contains("model_uuid: \"") && stamped.contains("utc_time_created: \""));
     }
 }

@@ -128,10 +128,25 @@ pub(crate) fn read_kv_dir(dir: &Path) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
-/// Copies a file atomically (temp in `tmp_dir`, then rename).
+/// Copies a file atomically (temp in `tmp_dir`, then rename). The copy is
+/// `std::fs::copy`, which on Linux lets the kernel copy the data
+/// (`copy_file_range`: no trip through user space, a reflink where the file
+/// system shares extents) instead of reading the whole file into memory and
+/// writing it back. It stays a copy, not a hard link: a logged artifact must
+/// not change when the user edits the file it came from in place.
 pub(crate) fn copy_file(src: &Path, dst: &Path, tmp_dir: &Path) -> Result<()> {
-    let bytes = fs::read(src).map_err(|e| TrackingError::io(src, e))?;
-    atomic_write(dst, &bytes, tmp_dir)
+    if let Some(parent) = dst.parent() {
+        fs::create_dir_all(parent).map_err(|e| TrackingError::io(parent, e))?;
+    }
+    fs::create_dir_all(tmp_dir).map_err(|e| TrackingError::io(tmp_dir, e))?;
+    let tmp = tmp_dir.join(format!(".mlw-tmp-{}", crate::ids::new_id()));
+    let res = fs::copy(src, &tmp)
+        .map_err(|e| TrackingError::io(src, e))
+        .and_then(|_| fs::rename(&tmp, dst).map_err(|e| TrackingError::io(dst, e)));
+    if res.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    res
 }
 
 /// An exclusive lock on a lock file, released on drop.
