@@ -2,7 +2,9 @@
 //! `metrics/`, `plots/`, `tables/`, `env/`, `run_meta.json`,
 //! `model_card.md`. Files under `model/` and `metrics/` hold no timestamp,
 //! run id or timing, so two runs of the same config and seed write them
-//! byte for byte the same.
+//! byte for byte the same. [`crate::track::track_run`] writes them: the
+//! bundle ([`encode_model`], [`write_model`]) on a thread of its own, the
+//! rest ([`write_run_files`]) beside it.
 
 use crate::card::{model_card, run_meta};
 use crate::error::WorkflowError;
@@ -12,11 +14,11 @@ use crate::report::{ArtifactDir, EnvInfo, Subdir};
 use crate::threshold::ThresholdDecision;
 use crate::workflow::TrainedRun;
 use mlw_data::DataFrame;
-use mlw_inference::{InputSchema, MLMODEL_FILE, ModelBundle};
+use mlw_inference::{EncodedBundle, InputSchema, ModelBundle};
 use mlw_models::pipeline::Pipeline;
 use mlw_specs::{Task, ValidWorkflow};
 use mlw_tuning::{Leaderboard, MetricScores, TargetData};
-use polars::prelude::{Column, IntoColumn, NamedFrom, Series};
+use polars::prelude::{Column, IntoColumn, NamedFrom, ParquetWriter, Series};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -41,7 +43,7 @@ pub struct WrittenArtifacts {
 const TIMING_COLUMNS: [&str; 4] = ["fit_time", "score_time", "mean_fit_time", "mean_score_time"];
 
 /// Logs how long a part of the run directory took; the next part's start.
-fn lap(part: &str, t: std::time::Instant) -> std::time::Instant {
+pub(crate) fn lap(part: &str, t: std::time::Instant) -> std::time::Instant {
     tracing::debug!(
         part,
         seconds = t.elapsed().as_secs_f64(),
@@ -50,60 +52,72 @@ fn lap(part: &str, t: std::time::Instant) -> std::time::Instant {
     std::time::Instant::now()
 }
 
-/// Writes the whole run directory `run_dir` for the tracked run `run_id`.
+/// Serializes the run's model bundle in memory (the costly part of the run
+/// directory: the seed model is megabytes of JSON), with an `MLmodel`
+/// without stamps so that `model/` is reproducible; the tracker writes a
+/// stamped `MLmodel` when it logs the model. Needs no run id, so it can
+/// start before the run does.
+///
+/// # Errors
+/// [`WorkflowError::Io`] naming the bundle when it does not serialize.
+pub fn encode_model(run: &TrainedRun) -> Result<EncodedBundle, WorkflowError> {
+    run.bundle
+        .encode(false)
+        .map_err(|e| WorkflowError::io(Subdir::Model.name(), e))
+}
+
+/// Writes the encoded bundle as `model_dir` (atomically, replacing it).
+///
+/// # Errors
+/// [`WorkflowError::Io`] naming `model_dir`.
+pub fn write_model(model: &EncodedBundle, model_dir: &Path) -> Result<(), WorkflowError> {
+    model
+        .write(model_dir)
+        .map_err(|e| WorkflowError::io(model_dir, e))
+}
+
+impl WrittenArtifacts {
+    /// What the run directory `dir` of `run` holds, with its model `card`.
+    pub fn new(dir: &Path, card: String, run: &TrainedRun) -> Self {
+        WrittenArtifacts {
+            dir: dir.to_path_buf(),
+            model_dir: dir.join(Subdir::Model.name()),
+            model_card: card,
+            signature: run.bundle.signature(),
+            flavor: run.bundle.flavor_conf(),
+        }
+    }
+}
+
+/// Writes everything of the run directory `dir` but the model bundle:
+/// `schema/`, `metrics/`, `tables/`, `plots/`, `env/`, `model_card.md` and
+/// `run_meta.json`; returns the model card.
 ///
 /// # Errors
 /// [`WorkflowError::Report`] / [`WorkflowError::Io`] when a file cannot be
-/// written, [`WorkflowError::Model`] when the bundle cannot be built.
-pub fn write_artifacts(
+/// written.
+pub fn write_run_files(
     spec: &ValidWorkflow,
     run: &TrainedRun,
-    run_dir: &Path,
+    dir: &ArtifactDir,
     run_id: &str,
     command: &str,
-) -> Result<WrittenArtifacts, WorkflowError> {
-    let dir = ArtifactDir::create(run_dir)?;
-    let bundle = &run.bundle;
-    let model_dir = dir.root().join(Subdir::Model.name());
-    // The bundle (the model's serialization, most of the step) is written
-    // beside the other files, which do not depend on it.
-    let (model, rest) = rayon::join(
-        || -> Result<(), WorkflowError> {
-            let t = std::time::Instant::now();
-            bundle
-                .save(&model_dir)
-                .map_err(|e| WorkflowError::io(&model_dir, e))?;
-            strip_mlmodel_stamps(&model_dir.join(MLMODEL_FILE))?;
-            lap("model", t);
-            Ok(())
-        },
-        || -> Result<String, WorkflowError> {
-            let t = std::time::Instant::now();
-            dir.write_json(Subdir::Schema, "input_schema.json", &bundle.schema)?;
-            write_metrics(&dir, spec, run)?;
-            let t = lap("metrics", t);
-            write_tables(&dir, spec, run, &bundle.pipeline)?;
-            let t = lap("tables", t);
-            write_plots(&dir, run)?;
-            let t = lap("plots", t);
-            EnvInfo::capture().write_to(&dir)?;
-            let t = lap("env", t);
-            let card = model_card(spec, run, run_id, command);
-            dir.write_text(Subdir::Root, "model_card.md", &card)?;
-            dir.write_json(Subdir::Root, "run_meta.json", &run_meta(spec, run, run_id))?;
-            lap("card", t);
-            Ok(card)
-        },
-    );
-    model?;
-    let card = rest?;
-    Ok(WrittenArtifacts {
-        dir: dir.root().to_path_buf(),
-        model_dir,
-        model_card: card,
-        signature: bundle.signature(),
-        flavor: bundle.flavor_conf(),
-    })
+) -> Result<String, WorkflowError> {
+    let t = std::time::Instant::now();
+    dir.write_json(Subdir::Schema, "input_schema.json", &run.bundle.schema)?;
+    write_metrics(dir, spec, run)?;
+    let t = lap("metrics", t);
+    write_tables(dir, spec, run, &run.bundle.pipeline)?;
+    let t = lap("tables", t);
+    write_plots(dir, run)?;
+    let t = lap("plots", t);
+    EnvInfo::capture().write_to(dir)?;
+    let t = lap("env", t);
+    let card = model_card(spec, run, run_id, command);
+    dir.write_text(Subdir::Root, "model_card.md", &card)?;
+    dir.write_json(Subdir::Root, "run_meta.json", &run_meta(spec, run, run_id))?;
+    lap("card", t);
+    Ok(card)
 }
 
 /// The model bundle of the final `pipeline` (moved in) of a `task`: its input contract
@@ -147,20 +161,6 @@ pub fn bundle_of(
         };
     }
     Ok(b)
-}
-
-/// Drops the per-save stamps (`model_uuid`, `utc_time_created`) from the
-/// bundle's `MLmodel`, so `model/` is reproducible; the tracker writes a
-/// stamped `MLmodel` when it logs the model.
-fn strip_mlmodel_stamps(path: &Path) -> Result<(), WorkflowError> {
-    let text = std::fs::read_to_string(path).map_err(|e| WorkflowError::io(path, e))?;
-    let kept: String = text
-        .lines()
-        .filter(|l| !l.starts_with("model_uuid:") && !l.starts_with("utc_time_created:"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    crate::report::write_text(path, &kept)?;
-    Ok(())
 }
 
 /// `{metric: {mean, std, folds}}`.
@@ -371,8 +371,10 @@ fn write_tables(
     }
     let preds = DataFrame::new(n, cols)
         .map_err(|e| crate::columns::polars_error("holdout predictions", e))?;
-    let path = dir.path(Subdir::Tables, "holdout_predictions.parquet")?;
-    mlw_data::write_parquet(&preds, &path)?;
+    write_parquet(
+        preds,
+        &dir.path(Subdir::Tables, "holdout_predictions.parquet")?,
+    )?;
     let features: Vec<String> = pipeline
         .transformer
         .input_columns()
@@ -390,7 +392,21 @@ fn write_tables(
     }
     let input =
         DataFrame::new(n, input).map_err(|e| crate::columns::polars_error("holdout input", e))?;
-    mlw_data::write_parquet(&input, &dir.path(Subdir::Tables, "holdout_input.parquet")?)?;
+    write_parquet(input, &dir.path(Subdir::Tables, "holdout_input.parquet")?)?;
+    Ok(())
+}
+
+/// Writes `df` as Parquet (polars' defaults, as [`mlw_data::write_parquet`]:
+/// the same bytes) with the run directory's atomic write. Encoded in memory
+/// and not synced to disk like every file of the run directory, where
+/// `mlw_data::write_parquet` syncs (it also writes users' outputs, such as
+/// mlw-predict's): its two `fsync`s were most of the tables' time.
+fn write_parquet(mut df: DataFrame, path: &Path) -> Result<(), WorkflowError> {
+    let mut bytes = Vec::new();
+    ParquetWriter::new(&mut bytes)
+        .finish(&mut df)
+        .map_err(|e| crate::columns::polars_error(&format!("writing {}", path.display()), e))?;
+    crate::report::write_bytes(path, &bytes)?;
     Ok(())
 }
 

@@ -3,13 +3,16 @@
 //! system tags, the run directory as artifacts, the model with its
 //! signature, a registered version and its alias.
 
-use crate::artifacts::{WrittenArtifacts, holdout_flat};
+use crate::artifacts::{
+    WrittenArtifacts, encode_model, holdout_flat, lap, write_model, write_run_files,
+};
 use crate::error::WorkflowError;
+use crate::report::{ArtifactDir, Subdir};
 use crate::workflow::TrainedRun;
 use mlw_specs::{ParamValue, ValidWorkflow};
 use mlw_tracking::{Batch, Metric, NewVersion, RunStart, Tracker, now_ms};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The registered model version of a run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -200,69 +203,103 @@ pub fn tags(spec: &ValidWorkflow, opts: &TrackOptions) -> Vec<(String, String)> 
     t
 }
 
-/// Starts the tracked run, writes the run directory with `write`, logs it,
-/// registers the model and sets its alias; the run ends FINISHED, or
-/// FAILED when a step after its start fails.
+/// Starts the tracked run, writes the run directory (`<output_dir>/<run_id>/`)
+/// and logs it, registers the model and sets its alias; the run ends
+/// FINISHED, or FAILED when a step after its start fails.
+///
+/// Two threads share the work. The model bundle's serialization, most of
+/// the phase (the seed model is megabytes of JSON), needs no run id: it
+/// starts at once on a thread of its own, which writes `model/` when the
+/// run id is known. Meanwhile this thread opens the tracker, starts the run,
+/// writes the other files and logs them. The model is logged last, once
+/// both are done, in the order the tracker always saw: batch, artifacts,
+/// model, registry. A plain scoped thread, not `rayon::join`: the model
+/// side waits for the run id, and rayon may run both halves of a join on
+/// one thread.
 ///
 /// # Errors
-/// [`WorkflowError::Tracking`], and `write`'s errors.
+/// [`WorkflowError::Tracking`], and the run directory's errors.
 pub fn track_run(
     spec: &ValidWorkflow,
     run: &TrainedRun,
     opts: &TrackOptions,
-    write: impl FnOnce(&Path, &str) -> Result<WrittenArtifacts, WorkflowError>,
-) -> Result<(TrackedRun, WrittenArtifacts), WorkflowError> {
-    let tracker = mlw_tracking::connect(&opts.uri, &opts.spool_dir)?;
-    let experiment_id = tracker.get_or_create_experiment(&spec.tracking.experiment, &[])?;
-    let name = spec
-        .tracking
-        .run_name
-        .clone()
-        .unwrap_or_else(|| format!("{}-seed{}", run.chosen.name, spec.split.seed));
-    let run_id = tracker.start_run(
-        &experiment_id,
-        &RunStart {
-            name: Some(name),
-            tags: tags(spec, opts),
-            start_time_ms: Some(run.started_ms),
-        },
-    )?;
-    let result = (|| -> Result<(TrackedRun, WrittenArtifacts), WorkflowError> {
-        let run_dir = opts.output_dir.join(&run_id);
-        let written = write(&run_dir, &run_id)?;
-        let t0 = std::time::Instant::now();
-        let registered = log_everything(tracker.as_ref(), spec, run, &run_id, &written)?;
-        tracing::info!(seconds = t0.elapsed().as_secs_f64(), "tracking done");
-        Ok((
-            TrackedRun {
+) -> Result<TrackedRun, WorkflowError> {
+    std::thread::scope(|scope| {
+        let (send_dir, model_dir) = std::sync::mpsc::channel::<PathBuf>();
+        let model = scope.spawn(move || -> Result<(), WorkflowError> {
+            let t = std::time::Instant::now();
+            let encoded = encode_model(run)?;
+            // No run directory comes when the run could not start: nothing
+            // to write then (the sender is gone, `recv` fails).
+            if let Ok(dir) = model_dir.recv() {
+                write_model(&encoded, &dir)?;
+                lap("model", t);
+            }
+            Ok(())
+        });
+        let tracker = mlw_tracking::connect(&opts.uri, &opts.spool_dir)?;
+        let experiment_id = tracker.get_or_create_experiment(&spec.tracking.experiment, &[])?;
+        let name = spec
+            .tracking
+            .run_name
+            .clone()
+            .unwrap_or_else(|| format!("{}-seed{}", run.chosen.name, spec.split.seed));
+        let run_id = tracker.start_run(
+            &experiment_id,
+            &RunStart {
+                name: Some(name),
+                tags: tags(spec, opts),
+                start_time_ms: Some(run.started_ms),
+            },
+        )?;
+        let result = (|| -> Result<TrackedRun, WorkflowError> {
+            let t0 = std::time::Instant::now();
+            let run_dir = opts.output_dir.join(&run_id);
+            let dir = ArtifactDir::create(&run_dir)?;
+            // A send fails only when the model thread has already failed:
+            // its error is reported by the join below.
+            let _ = send_dir.send(dir.root().join(Subdir::Model.name()));
+            let card = write_run_files(spec, run, &dir, &run_id, &opts.command)?;
+            let written = WrittenArtifacts::new(dir.root(), card, run);
+            log_run_files(tracker.as_ref(), spec, run, &run_id, &written)?;
+            model.join().map_err(|_| {
+                WorkflowError::invalid("model bundle", "the thread writing it panicked")
+            })??;
+            tracing::info!(
+                seconds = t0.elapsed().as_secs_f64(),
+                "artifacts written and logged"
+            );
+            let registered = log_model(tracker.as_ref(), spec, run, &run_id, &written)?;
+            Ok(TrackedRun {
                 tracking_uri: opts.uri.clone(),
                 experiment_id: experiment_id.clone(),
                 run_id: run_id.clone(),
                 run_dir,
                 model_uri: format!("runs:/{run_id}/model"),
                 registered,
-            },
-            written,
-        ))
-    })();
-    let status = if result.is_ok() {
-        mlw_tracking::RunStatus::Finished
-    } else {
-        mlw_tracking::RunStatus::Failed
-    };
-    let ended = tracker.end_run(&run_id, status, None);
-    let out = result?;
-    ended?;
-    Ok(out)
+            })
+        })();
+        let status = if result.is_ok() {
+            mlw_tracking::RunStatus::Finished
+        } else {
+            mlw_tracking::RunStatus::Failed
+        };
+        let ended = tracker.end_run(&run_id, status, None);
+        let out = result?;
+        ended?;
+        Ok(out)
+    })
 }
 
-fn log_everything(
+/// Logs the params, metrics and model card (one batch) and every file of
+/// the run directory but the model.
+fn log_run_files(
     tracker: &dyn Tracker,
     spec: &ValidWorkflow,
     run: &TrainedRun,
     run_id: &str,
     written: &WrittenArtifacts,
-) -> Result<Option<RegisteredVersion>, WorkflowError> {
+) -> Result<(), WorkflowError> {
     tracker.log_batch(
         run_id,
         &Batch {
@@ -280,6 +317,18 @@ fn log_everything(
     for file in ["run_meta.json", "model_card.md"] {
         tracker.log_artifact(run_id, &written.dir.join(file), "")?;
     }
+    Ok(())
+}
+
+/// Logs the model with its signature, registers a version of it and points
+/// the alias at it (when configured).
+fn log_model(
+    tracker: &dyn Tracker,
+    spec: &ValidWorkflow,
+    run: &TrainedRun,
+    run_id: &str,
+    written: &WrittenArtifacts,
+) -> Result<Option<RegisteredVersion>, WorkflowError> {
     tracker.log_model(
         run_id,
         &written.model_dir,

@@ -2,7 +2,6 @@
 //! scores), [`run_workflow`] adds the artifacts, the tracking and the
 //! registry (step 10).
 
-use crate::artifacts::write_artifacts;
 use crate::calibrate::ChosenConfig;
 use crate::compare::{compare_candidates, run_baselines};
 use crate::error::WorkflowError;
@@ -340,12 +339,7 @@ pub fn run_workflow(
     };
     progress.start(Step::Tracking, None);
     let t0 = Instant::now();
-    let (tracked, _written) = track_run(spec, &run, &opts, |dir, run_id| {
-        let t = Instant::now();
-        let w = write_artifacts(spec, &run, dir, run_id, &opts.command);
-        tracing::info!(seconds = t.elapsed().as_secs_f64(), "artifacts written");
-        w
-    })?;
+    let tracked = track_run(spec, &run, &opts)?;
     let s = t0.elapsed().as_secs_f64();
     progress.finish(Step::Tracking, s);
     run.timings.push((Step::Tracking, s));

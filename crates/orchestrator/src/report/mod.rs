@@ -45,4 +45,4 @@ pub use plots::{
     CalibrationCurve, Curve, MAX_SCATTER_POINTS, ReliabilityBin, calibration_svg, confusion_svg,
     importance_svg, pr_svg, predicted_vs_actual_svg, residuals_svg, roc_svg, threshold_svg,
 };
-pub use write::{ArtifactDir, Subdir, write_json, write_text};
+pub use write::{ArtifactDir, Subdir, write_bytes, write_json, write_text};

@@ -36,14 +36,26 @@ pub fn write_json<T: Serialize + ?Sized>(path: &Path, value: &T) -> Result<(), R
     write_bytes(path, &bytes)
 }
 
-fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+/// Writes `bytes` to `path` atomically like [`write_text`].
+///
+/// # Errors
+/// [`ReportError::Io`] naming the path that could not be written.
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&dir).map_err(|e| ReportError::io(&dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".mlw-tmp-")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".mlw-tmp-");
+    // Readable like an ordinary new file (0644 before the umask), not
+    // tempfile's private 0600: the tracker's copies keep these bits.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder
         .tempfile_in(&dir)
         .map_err(|e| ReportError::io(&dir, e))?;
     tmp.write_all(bytes).map_err(|e| ReportError::io(path, e))?;
