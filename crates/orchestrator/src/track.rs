@@ -209,13 +209,17 @@ pub fn tags(spec: &ValidWorkflow, opts: &TrackOptions) -> Vec<(String, String)> 
 ///
 /// Two threads share the work. The model bundle's serialization, most of
 /// the phase (the seed model is megabytes of JSON), needs no run id: it
-/// starts at once on a thread of its own, which writes `model/` when the
-/// run id is known. Meanwhile this thread opens the tracker, starts the run,
+/// starts at once as a job on rayon's pool, and writes `model/` when the
+/// run id comes. Meanwhile this thread opens the tracker, starts the run,
 /// writes the other files and logs them. The model is logged last, once
 /// both are done, in the order the tracker always saw: batch, artifacts,
-/// model, registry. A plain scoped thread, not `rayon::join`: the model
-/// side waits for the run id, and rayon may run both halves of a join on
-/// one thread.
+/// model, registry.
+///
+/// The job runs on a pool thread, whose allocator arena is warm from the
+/// training, rather than on a new thread; `in_place_scope` keeps this
+/// thread out of the pool, so the job, which waits for the run id, can
+/// never be run nested under the code that sends it (the sender is dropped,
+/// and the job gives up, when the run cannot start).
 ///
 /// # Errors
 /// [`WorkflowError::Tracking`], and the run directory's errors.
@@ -224,70 +228,115 @@ pub fn track_run(
     run: &TrainedRun,
     opts: &TrackOptions,
 ) -> Result<TrackedRun, WorkflowError> {
-    std::thread::scope(|scope| {
-        let (send_dir, model_dir) = std::sync::mpsc::channel::<PathBuf>();
-        let model = scope.spawn(move || -> Result<(), WorkflowError> {
+    let mut model_written: Option<Result<(), WorkflowError>> = None;
+    let (send_dir, model_dir) = std::sync::mpsc::channel::<PathBuf>();
+    let started = rayon::in_place_scope(|scope| {
+        let slot = &mut model_written;
+        scope.spawn(move |_| {
             let t = std::time::Instant::now();
-            let encoded = encode_model(run)?;
-            // No run directory comes when the run could not start: nothing
-            // to write then (the sender is gone, `recv` fails).
-            if let Ok(dir) = model_dir.recv() {
-                write_model(&encoded, &dir)?;
-                lap("model", t);
-            }
-            Ok(())
-        });
-        let tracker = mlw_tracking::connect(&opts.uri, &opts.spool_dir)?;
-        let experiment_id = tracker.get_or_create_experiment(&spec.tracking.experiment, &[])?;
-        let name = spec
-            .tracking
-            .run_name
-            .clone()
-            .unwrap_or_else(|| format!("{}-seed{}", run.chosen.name, spec.split.seed));
-        let run_id = tracker.start_run(
-            &experiment_id,
-            &RunStart {
-                name: Some(name),
-                tags: tags(spec, opts),
-                start_time_ms: Some(run.started_ms),
-            },
-        )?;
-        let result = (|| -> Result<TrackedRun, WorkflowError> {
-            let t0 = std::time::Instant::now();
-            let run_dir = opts.output_dir.join(&run_id);
-            let dir = ArtifactDir::create(&run_dir)?;
-            // A send fails only when the model thread has already failed:
-            // its error is reported by the join below.
-            let _ = send_dir.send(dir.root().join(Subdir::Model.name()));
-            let card = write_run_files(spec, run, &dir, &run_id, &opts.command)?;
-            let written = WrittenArtifacts::new(dir.root(), card, run);
-            log_run_files(tracker.as_ref(), spec, run, &run_id, &written)?;
-            model.join().map_err(|_| {
-                WorkflowError::invalid("model bundle", "the thread writing it panicked")
-            })??;
-            tracing::info!(
-                seconds = t0.elapsed().as_secs_f64(),
-                "artifacts written and logged"
+            *slot = Some(
+                encode_model(run).and_then(|encoded| match model_dir.recv() {
+                    Ok(dir) => {
+                        write_model(&encoded, &dir)?;
+                        lap("model", t);
+                        Ok(())
+                    }
+                    // The run did not start: no run directory to write into.
+                    Err(_) => Ok(()),
+                }),
             );
-            let registered = log_model(tracker.as_ref(), spec, run, &run_id, &written)?;
-            Ok(TrackedRun {
-                tracking_uri: opts.uri.clone(),
-                experiment_id: experiment_id.clone(),
-                run_id: run_id.clone(),
-                run_dir,
-                model_uri: format!("runs:/{run_id}/model"),
-                registered,
-            })
-        })();
-        let status = if result.is_ok() {
-            mlw_tracking::RunStatus::Finished
-        } else {
-            mlw_tracking::RunStatus::Failed
-        };
-        let ended = tracker.end_run(&run_id, status, None);
-        let out = result?;
-        ended?;
-        Ok(out)
+        });
+        start_and_write(spec, run, opts, send_dir)
+    });
+    let Started {
+        tracker,
+        experiment_id,
+        run_id,
+        written,
+    } = started?;
+    let result = (|| -> Result<TrackedRun, WorkflowError> {
+        let written = written?;
+        model_written.unwrap_or_else(|| {
+            Err(WorkflowError::invalid(
+                "model bundle",
+                "the model bundle was not written",
+            ))
+        })?;
+        let registered = log_model(tracker.as_ref(), spec, run, &run_id, &written)?;
+        Ok(TrackedRun {
+            tracking_uri: opts.uri.clone(),
+            experiment_id,
+            run_id: run_id.clone(),
+            run_dir: written.dir,
+            model_uri: format!("runs:/{run_id}/model"),
+            registered,
+        })
+    })();
+    let status = if result.is_ok() {
+        mlw_tracking::RunStatus::Finished
+    } else {
+        mlw_tracking::RunStatus::Failed
+    };
+    let ended = tracker.end_run(&run_id, status, None);
+    let out = result?;
+    ended?;
+    Ok(out)
+}
+
+/// A started run and what was written and logged of it besides the model.
+struct Started {
+    tracker: Box<dyn Tracker>,
+    experiment_id: String,
+    run_id: String,
+    /// The run directory's files but the model, written and logged (the
+    /// run is ended FAILED when this failed).
+    written: Result<WrittenArtifacts, WorkflowError>,
+}
+
+/// Opens the tracker and starts the run, sends the model's directory to
+/// `model_dir`, writes and logs the other files of the run directory.
+fn start_and_write(
+    spec: &ValidWorkflow,
+    run: &TrainedRun,
+    opts: &TrackOptions,
+    model_dir: std::sync::mpsc::Sender<PathBuf>,
+) -> Result<Started, WorkflowError> {
+    let tracker = mlw_tracking::connect(&opts.uri, &opts.spool_dir)?;
+    let experiment_id = tracker.get_or_create_experiment(&spec.tracking.experiment, &[])?;
+    let name = spec
+        .tracking
+        .run_name
+        .clone()
+        .unwrap_or_else(|| format!("{}-seed{}", run.chosen.name, spec.split.seed));
+    let run_id = tracker.start_run(
+        &experiment_id,
+        &RunStart {
+            name: Some(name),
+            tags: tags(spec, opts),
+            start_time_ms: Some(run.started_ms),
+        },
+    )?;
+    let written = (|| -> Result<WrittenArtifacts, WorkflowError> {
+        let t0 = std::time::Instant::now();
+        let dir = ArtifactDir::create(opts.output_dir.join(&run_id))?;
+        // The send fails only when the model job has already failed; its
+        // error is reported after the scope.
+        let _ = model_dir.send(dir.root().join(Subdir::Model.name()));
+        drop(model_dir);
+        let card = write_run_files(spec, run, &dir, &run_id, &opts.command)?;
+        let written = WrittenArtifacts::new(dir.root(), card, run);
+        log_run_files(tracker.as_ref(), spec, run, &run_id, &written)?;
+        tracing::info!(
+            seconds = t0.elapsed().as_secs_f64(),
+            "run files written and logged"
+        );
+        Ok(written)
+    })();
+    Ok(Started {
+        tracker,
+        experiment_id,
+        run_id,
+        written,
     })
 }
 
