@@ -297,14 +297,22 @@ impl ModelBundle {
     /// As [`Self::save`], except [`InferenceError::Io`].
     pub fn encode(&self, stamped: bool) -> Result<EncodedBundle, InferenceError> {
         self.validate()?;
+        let t = std::time::Instant::now();
         let file = ModelFile {
             info: self.info.clone(),
             pipeline: self.pipeline.to_serialized()?,
         };
+        let serialized = t.elapsed().as_secs_f64();
         // Compact: an ensemble's trees are megabytes, and indentation alone
         // would nearly triple what is written, copied to the tracker and
         // parsed at every load (`jq . model.json` reads it comfortably).
         let model_json = serde_json::to_vec(&file).map_err(|e| invalid(e.to_string()))?;
+        tracing::debug!(
+            to_serialized = serialized,
+            to_json = t.elapsed().as_secs_f64() - serialized,
+            bytes = model_json.len(),
+            "model.json encoded"
+        );
         // Freeing the serialized tree (hundreds of thousands of JSON nodes,
         // ~6 ms for the seed model's 1,000 trees) is left to a short-lived
         // thread: nothing waits for it. If the thread cannot be started the
