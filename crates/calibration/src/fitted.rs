@@ -284,23 +284,42 @@ impl FittedEstimator for FittedCalibratedClassifier {
     }
 
     fn to_serialized(&self) -> Result<SerializedModel, ModelError> {
+        // `State` and `MemberState` with the members' models moved in as
+        // values instead of serialized a second time (see
+        // `SerializedModel::from_state_with`); the bytes are the same.
+        #[derive(Serialize)]
+        struct Head {
+            method: CalibrationMethod,
+            n_classes: usize,
+            n_features: usize,
+            score_kind: ScoreKind,
+        }
+        #[derive(Serialize)]
+        struct MemberHead<'a> {
+            calibrators: &'a [Calibrator],
+        }
         let members = self
             .members
             .iter()
             .map(|m| {
-                Ok(MemberState {
-                    base: m.base.to_serialized()?,
-                    calibrators: m.calibrators.clone(),
-                })
+                let base = m.base.to_serialized()?.into_value();
+                let head = MemberHead {
+                    calibrators: &m.calibrators,
+                };
+                SerializedModel::value_with(&head, [("base", base)])
             })
             .collect::<Result<Vec<_>, ModelError>>()?;
-        let state = State {
+        let head = Head {
             method: self.method,
             n_classes: self.n_classes,
             n_features: self.n_features,
             score_kind: self.score_kind,
-            members,
         };
-        SerializedModel::from_state(ALGORITHM, FORMAT_VERSION, &state)
+        SerializedModel::from_state_with(
+            ALGORITHM,
+            FORMAT_VERSION,
+            &head,
+            [("members", serde_json::Value::Array(members))],
+        )
     }
 }

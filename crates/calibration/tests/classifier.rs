@@ -163,6 +163,11 @@ fn serde_round_trip_through_the_registry_predicts_identically() {
         let back = reg
             .deserialize(&serde_json::from_str(&json).unwrap())
             .unwrap();
+        // Stored again, the reloaded model gives the same bytes.
+        assert_eq!(
+            serde_json::to_string(&back.to_serialized().unwrap()).unwrap(),
+            json
+        );
         assert_eq!(back.algorithm(), "calibrated");
         assert_eq!(back.n_classes(), Some(k));
         assert_eq!(

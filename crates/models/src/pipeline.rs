@@ -156,12 +156,24 @@ impl Pipeline {
     /// # Errors
     /// [`ModelError::Serde`].
     pub fn to_serialized(&self) -> Result<SerializedModel, ModelError> {
-        let state = State {
-            transformer: self.transformer.clone(),
-            model: self.model.to_serialized()?,
-            classes: self.classes.clone(),
+        // `State` without the model, which is moved in as a value (see
+        // `SerializedModel::from_state_with`).
+        #[derive(Serialize)]
+        struct Head<'a> {
+            transformer: &'a FittedColumnTransformer,
+            classes: &'a Option<Vec<String>>,
+        }
+        let head = Head {
+            transformer: &self.transformer,
+            classes: &self.classes,
         };
-        SerializedModel::from_state(PIPELINE_ALGORITHM, PIPELINE_FORMAT_VERSION, &state)
+        let model = self.model.to_serialized()?.into_value();
+        SerializedModel::from_state_with(
+            PIPELINE_ALGORITHM,
+            PIPELINE_FORMAT_VERSION,
+            &head,
+            [("model", model)],
+        )
     }
 
     /// The pipeline as JSON (what `model.json` holds).

@@ -233,6 +233,67 @@ impl SerializedModel {
         })
     }
 
+    /// Packs a state that nests other models' stored forms, moving their
+    /// trees in instead of serializing them again: the result is what
+    /// [`Self::from_state`] gives for a struct with `state`'s fields plus one
+    /// field per `(key, value)` of `nested` (JSON objects keep their keys
+    /// sorted, so the stored bytes are the same too). A calibrated ensemble
+    /// or a pipeline holds megabytes of trees; copying them once per level
+    /// of nesting cost more than serializing them.
+    ///
+    /// # Errors
+    /// [`ModelError::Serde`] when the state does not serialize to a JSON
+    /// object.
+    pub fn from_state_with<T: Serialize>(
+        algorithm: &str,
+        format_version: u32,
+        state: &T,
+        nested: impl IntoIterator<Item = (&'static str, serde_json::Value)>,
+    ) -> Result<Self, ModelError> {
+        Ok(SerializedModel {
+            algorithm: algorithm.to_string(),
+            format_version,
+            state: Self::value_with(state, nested)?,
+        })
+    }
+
+    /// `state` as a JSON object with the `nested` values moved in as
+    /// further fields (the state part of [`Self::from_state_with`], for a
+    /// layout that nests models deeper than its top level).
+    ///
+    /// # Errors
+    /// [`ModelError::Serde`] when `state` does not serialize to a JSON
+    /// object.
+    pub fn value_with<T: Serialize>(
+        state: &T,
+        nested: impl IntoIterator<Item = (&'static str, serde_json::Value)>,
+    ) -> Result<serde_json::Value, ModelError> {
+        let mut value =
+            serde_json::to_value(state).map_err(|e| ModelError::Serde(e.to_string()))?;
+        let serde_json::Value::Object(map) = &mut value else {
+            return Err(ModelError::Serde(
+                "a model state with nested models must be a JSON object".into(),
+            ));
+        };
+        for (key, v) in nested {
+            map.insert(key.to_string(), v);
+        }
+        Ok(value)
+    }
+
+    /// The stored form as a JSON value, its state moved in (not copied):
+    /// the same value `serde_json::to_value(&self)` gives.
+    pub fn into_value(self) -> serde_json::Value {
+        let mut map = serde_json::Map::new();
+        map.insert(
+            "algorithm".into(),
+            serde_json::Value::String(self.algorithm),
+        );
+        map.insert("format_version".into(), self.format_version.into());
+        map.insert("state".into(), self.state);
+        serde_json::Value::Object(map)
+    }
+
     /// Unpacks the state after checking the algorithm name and that the
     /// layout version is the one this build reads. The caller must still
     /// check the state's invariants (shapes, ranges): never trust a file.
@@ -259,5 +320,76 @@ impl SerializedModel {
             });
         }
         T::deserialize(&self.state).map_err(|e| ModelError::Serde(format!("{algorithm}: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SerializedModel;
+    use serde::Serialize;
+
+    /// Moving nested models in gives the very value (and bytes) that
+    /// serializing a struct holding them gives.
+    #[test]
+    fn nested_models_moved_in_equal_nested_models_serialized() {
+        let inner = || SerializedModel {
+            algorithm: "toy".into(),
+            format_version: 3,
+            state: serde_json::json!({"trees": [[1.5, -0.25], [f64::MAX]], "z": null}),
+        };
+        #[derive(Serialize)]
+        struct Whole {
+            zeta: u32,
+            members: Vec<MemberWhole>,
+            alpha: &'static str,
+        }
+        #[derive(Serialize)]
+        struct MemberWhole {
+            base: SerializedModel,
+            calibrators: Vec<f64>,
+        }
+        #[derive(Serialize)]
+        struct Head {
+            zeta: u32,
+            alpha: &'static str,
+        }
+        #[derive(Serialize)]
+        struct MemberHead {
+            calibrators: Vec<f64>,
+        }
+        let whole = Whole {
+            zeta: 7,
+            members: vec![MemberWhole {
+                base: inner(),
+                calibrators: vec![0.5],
+            }],
+            alpha: "a",
+        };
+        let expected = SerializedModel::from_state("outer", 1, &whole).unwrap();
+        let member = SerializedModel::value_with(
+            &MemberHead {
+                calibrators: vec![0.5],
+            },
+            [("base", inner().into_value())],
+        )
+        .unwrap();
+        let got = SerializedModel::from_state_with(
+            "outer",
+            1,
+            &Head {
+                zeta: 7,
+                alpha: "a",
+            },
+            [("members", serde_json::Value::Array(vec![member]))],
+        )
+        .unwrap();
+        assert_eq!(got, expected);
+        assert_eq!(
+            serde_json::to_string(&got).unwrap(),
+            serde_json::to_string(&expected).unwrap()
+        );
+        assert_eq!(inner().into_value(), serde_json::to_value(inner()).unwrap());
+        // A state that is not an object cannot take nested fields.
+        assert!(SerializedModel::value_with(&[1, 2], [("x", serde_json::Value::Null)]).is_err());
     }
 }
