@@ -3,9 +3,11 @@
 //! [`crate::forest`].
 //!
 //! Splits are exact: at each node every candidate feature's values are
-//! sorted and every midpoint between two distinct values is scored (Gini or
-//! entropy with sample weights for classification, squared error for
-//! regression). A fitted tree is a flat array of nodes walked in a loop.
+//! visited in sorted order (counted per presorted rank when class weights
+//! are whole numbers, see `builder`) and every midpoint between two distinct
+//! values is scored (Gini or entropy with sample weights for
+//! classification, squared error for regression). A fitted tree is a flat
+//! array of nodes walked in a loop.
 //!
 //! ```
 //! use mlw_models::tree::DecisionTreeParams;

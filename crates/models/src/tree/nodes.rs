@@ -89,6 +89,12 @@ impl TreeNodes {
         }
     }
 
+    /// Make room for `n` more nodes.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.nodes.reserve(n);
+        self.value.reserve(n * self.n_outputs);
+    }
+
     /// Append a node (a leaf until a child is linked); returns its index.
     pub(crate) fn push(&mut self, value: &[f64]) -> usize {
         let id = self.nodes.len();

@@ -413,6 +413,11 @@ fn rank_path_and_generic_path_grow_the_same_tree() {
                 .with_max_features(MaxFeatures::Count(2))
                 .with_min_samples_split(7)
                 .with_seed(4),
+            // Gini with the row-count checks of the packed walk.
+            DecisionTreeParams::default()
+                .with_min_samples_leaf(2)
+                .with_max_features(MaxFeatures::Count(3))
+                .with_seed(1),
         ] {
             let exact = params
                 .fit_tree(&TrainSet::new(xt.view(), classes(yy, k)))
@@ -422,6 +427,26 @@ fn rank_path_and_generic_path_grow_the_same_tree() {
                 .unwrap();
             assert!(exact.nodes().n_nodes() > 3);
             assert_eq!(exact.nodes(), generic.nodes(), "{params:?} k={k}");
+            assert_eq!(
+                exact.feature_importances().unwrap(),
+                generic.feature_importances().unwrap()
+            );
+            // Whole-number weights with zeros (as bootstrap counts) against
+            // their halves.
+            let counts = Array1::from_shape_fn(300, |i| ((i * 7) % 4) as f64);
+            let halves = counts.mapv(|c| c * 0.5);
+            let exact = params
+                .fit_tree(
+                    &TrainSet::new(xt.view(), classes(yy, k)).with_sample_weight(counts.view()),
+                )
+                .unwrap();
+            let generic = params
+                .fit_tree(
+                    &TrainSet::new(xt.view(), classes(yy, k)).with_sample_weight(halves.view()),
+                )
+                .unwrap();
+            assert!(exact.nodes().n_nodes() > 3);
+            assert_eq!(exact.nodes(), generic.nodes(), "weighted {params:?} k={k}");
             assert_eq!(
                 exact.feature_importances().unwrap(),
                 generic.feature_importances().unwrap()
