@@ -310,6 +310,40 @@ impl Histogram {
         let n_active = active.iter().filter(|a| **a).count();
         if rows.len().saturating_mul(n_active) < PAR_MIN_CELLS {
             self.parts_mut().enumerate().for_each(fill);
+        } else if !oh.is_empty() && rows.len() >= PAIR_MIN_ROWS {
+            // Two features per pass: the rows and gradients are read once
+            // for both, and the two columns' gathers overlap.
+            self.bins
+                .par_chunks_mut(2)
+                .zip(self.masks.par_chunks_mut(2))
+                .enumerate()
+                .for_each(|(pair, (cells, masks))| {
+                    let f0 = 2 * pair;
+                    match (cells, masks) {
+                        ([c0, c1], [m0, m1])
+                            if active.get(f0).copied().unwrap_or(false)
+                                && active.get(f0 + 1).copied().unwrap_or(false) =>
+                        {
+                            clear(c0, m0);
+                            clear(c1, m1);
+                            fill_pair_counted(
+                                [c0, c1],
+                                [bins.col(f0), bins.col(f0 + 1)],
+                                rows,
+                                og,
+                                oh,
+                                identity,
+                            );
+                            *m0 = mask_of_counts(c0);
+                            *m1 = mask_of_counts(c1);
+                        }
+                        (cells, masks) => {
+                            for (j, (c, m)) in cells.iter_mut().zip(masks.iter_mut()).enumerate() {
+                                fill((f0 + j, (c, m)));
+                            }
+                        }
+                    }
+                });
         } else {
             self.bins
                 .par_iter_mut()
@@ -452,6 +486,59 @@ fn fill_col_counted(
         }
     }
     for (c, &n) in cells.iter_mut().zip(&counts) {
+        c.0[2] = f64::from(n);
+    }
+}
+
+/// Nodes with at least this many rows (and hessians) build two features per
+/// pass ([`fill_pair_counted`]). Measured (hgb_small fit mode, user CPU,
+/// 3 alternating runs): 1M × 28 binary 9.51 -> 9.07 s, 100k × 28 5-class
+/// 3.68 -> 3.41 s (medians). Four features per pass would leave 28
+/// features in 7 tasks for 2 threads (one idles at the end); not tried.
+const PAIR_MIN_ROWS: usize = 2 * HIST_BINS;
+
+/// [`fill_col_counted`] for two features in one pass over the node's rows
+/// and gradients: each cell still sums its rows in row order, so the cells
+/// are exactly those of two separate passes.
+#[inline(always)]
+fn fill_pair_counted(
+    cells: [&mut FeatureCells; 2],
+    cols: [&[u8]; 2],
+    rows: &[u32],
+    og: &[f32],
+    oh: &[f32],
+    identity: bool,
+) {
+    let [c0, c1] = cells;
+    let [col0, col1] = cols;
+    let mut n0 = [0u32; HIST_BINS];
+    let mut n1 = [0u32; HIST_BINS];
+    let mut add = |b0: u8, b1: u8, g: f32, h: f32| {
+        let (g, h) = (f64::from(g), f64::from(h));
+        c0[b0 as usize].add_gh(g, h);
+        n0[b0 as usize] += 1;
+        c1[b1 as usize].add_gh(g, h);
+        n1[b1 as usize] += 1;
+    };
+    if identity {
+        for (((&b0, &b1), &g), &h) in col0.iter().zip(col1).zip(og).zip(oh) {
+            add(b0, b1, g, h);
+        }
+    } else {
+        for ((&r, &g), &h) in rows.iter().zip(og).zip(oh) {
+            let r = r as usize;
+            add(
+                col0.get(r).copied().unwrap_or(0),
+                col1.get(r).copied().unwrap_or(0),
+                g,
+                h,
+            );
+        }
+    }
+    for (c, &n) in c0.iter_mut().zip(&n0) {
+        c.0[2] = f64::from(n);
+    }
+    for (c, &n) in c1.iter_mut().zip(&n1) {
         c.0[2] = f64::from(n);
     }
 }
@@ -658,6 +745,43 @@ mod tests {
             assert_eq!(parent.feature(0)[2], HistBin::default());
             // The emptied cell is unmarked.
             assert_eq!(parent.mask(0), [0b11, 0, 0, 0]);
+        }
+    }
+
+    /// Large nodes build features two at a time (odd feature counts and
+    /// inactive features fall back to one at a time): every cell equals the
+    /// sums taken directly, row by row, gathered or not.
+    #[test]
+    fn paired_builds_equal_direct_sums() {
+        let (n, p) = (40_000, 5);
+        let x = ndarray::Array2::from_shape_fn((n, p), |(i, j)| {
+            if (i * 7 + j) % 97 == 0 {
+                f64::NAN
+            } else {
+                ((i * (j + 5) * 7919) % 1000) as f64
+            }
+        });
+        let bins = BinMapper::fit(x.view(), 255, 0).transform(x.view());
+        let g: Vec<f32> = (0..n).map(|i| (i % 13) as f32 / 5.0 - 1.1).collect();
+        let h: Vec<f32> = (0..n).map(|i| 0.05 + (i % 7) as f32 / 9.0).collect();
+        let every: Vec<u32> = (0..n as u32).collect();
+        let some: Vec<u32> = (0..n as u32).filter(|i| i % 3 != 1).collect();
+        for (rows, identity) in [(&every, true), (&some, false)] {
+            let og: Vec<f32> = rows.iter().map(|&r| g[r as usize]).collect();
+            let oh: Vec<f32> = rows.iter().map(|&r| h[r as usize]).collect();
+            for active in [[true; 5], [true, true, false, true, true]] {
+                let mut hist = Histogram::new(p);
+                hist.build(&bins, &active, rows, &og, &oh, identity);
+                for f in (0..p).filter(|&f| active[f]) {
+                    let mut want = [HistBin::default(); HIST_BINS];
+                    for (k, &r) in rows.iter().enumerate() {
+                        let b = bins.col(f)[r as usize] as usize;
+                        want[b].add(f64::from(og[k]), f64::from(oh[k]));
+                    }
+                    assert_eq!(hist.feature(f), &want[..], "feature {f}");
+                    assert_eq!(hist.mask(f), mask_of_counts(&want), "feature {f}");
+                }
+            }
         }
     }
 
