@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{binary_data, linear_regression_data};
+use common::{binary_data, binary_dataset, linear_regression_data};
 use mlw_eval::Metric;
 use mlw_eval::split::{kfold, stratified_kfold};
 use mlw_models::registry::Registry;
@@ -71,15 +71,7 @@ fn regression_leaderboard_is_sorted_by_the_primary_metric() {
 fn classification_leaderboard_uses_probabilities_and_the_same_folds() {
     let (x, y) = binary_data(200, 4, 2);
     let folds = stratified_kfold(&y, 4, Some(8)).unwrap();
-    let data = Dataset::from_matrix(
-        x.view(),
-        TargetData::Classes {
-            codes: y,
-            n_classes: 2,
-        },
-        Task::Binary,
-    )
-    .unwrap();
+    let data = binary_dataset(&x, y);
     let candidates = [
         candidate("prior", "dummy_classifier", &[]),
         candidate("logreg", "logistic_regression", &[]),

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{binary_data, linear_regression_data};
+use common::{binary_data, binary_dataset, ints, linear_regression_data};
 use mlw_eval::Metric;
 use mlw_eval::split::{kfold, stratified_kfold};
 use mlw_models::registry::Registry;
@@ -16,10 +16,6 @@ use std::time::Duration;
 
 fn floats(v: &[f64]) -> Dimension {
     Dimension::Choice(v.iter().map(|&x| ParamValue::Float(x)).collect())
-}
-
-fn ints(v: &[i64]) -> Dimension {
-    Dimension::Choice(v.iter().map(|&x| ParamValue::Int(x)).collect())
 }
 
 /// Params and every fold score of every trial (timings excluded).
@@ -67,15 +63,7 @@ fn grid_has_the_product_size_in_parameter_grid_order() {
 
 fn forest_search(method: SearchMethod, n_jobs: usize, seed: u64) -> SearchResult {
     let (x, y) = binary_data(160, 5, 11);
-    let data = Dataset::from_matrix(
-        x.view(),
-        TargetData::Classes {
-            codes: y.clone(),
-            n_classes: 2,
-        },
-        Task::Binary,
-    )
-    .unwrap();
+    let data = binary_dataset(&x, y.clone());
     let folds = stratified_kfold(&y, 3, Some(1)).unwrap();
     let space = SearchSpace::new([
         (

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{binary_data, linear_regression_data};
+use common::{binary_data, binary_dataset, ints, linear_regression_data};
 use mlw_eval::Metric;
 use mlw_eval::split::{kfold, stratified_kfold};
 use mlw_models::registry::Registry;
@@ -211,7 +211,6 @@ fn fingerprint(r: &SearchResult) -> Vec<(String, Vec<Vec<u64>>)> {
 }
 
 fn hgb_grid(base: ParamMap, batch_size: usize, n_jobs: usize, task: Task) -> SearchResult {
-    let ints = |v: &[i64]| Dimension::Choice(v.iter().map(|&x| ParamValue::Int(x)).collect());
     let space = SearchSpace::new([
         ("n_estimators".to_string(), ints(&[5, 10, 20])),
         (
@@ -322,19 +321,10 @@ fn fingerprint_trial(t: &mlw_tuning::TrialResult) -> Vec<Vec<u64>> {
 
 #[test]
 fn pruned_searches_still_fit_every_trial() {
-    let ints = |v: &[i64]| Dimension::Choice(v.iter().map(|&x| ParamValue::Int(x)).collect());
     let space = SearchSpace::new([("n_estimators".to_string(), ints(&[5, 10]))]).unwrap();
     let (x, y) = binary_data(120, 4, 1);
     let folds = stratified_kfold(&y, 3, Some(0)).unwrap();
-    let data = Dataset::from_matrix(
-        x.view(),
-        TargetData::Classes {
-            codes: y,
-            n_classes: 2,
-        },
-        Task::Binary,
-    )
-    .unwrap();
+    let data = binary_dataset(&x, y);
     let config = SearchConfig::new(SearchMethod::Grid, space, vec![Metric::Accuracy])
         .unwrap()
         .with_pruner(PrunerSettings::Median {
@@ -382,7 +372,6 @@ fn forest_cuts_are_the_direct_fits_with_the_same_seed() {
 }
 
 fn forest_grid(base: ParamMap, batch_size: usize, n_jobs: usize) -> SearchResult {
-    let ints = |v: &[i64]| Dimension::Choice(v.iter().map(|&x| ParamValue::Int(x)).collect());
     let space = SearchSpace::new([
         ("n_estimators".to_string(), ints(&[3, 6, 12])),
         ("max_depth".to_string(), ints(&[2, 5])),
@@ -390,15 +379,7 @@ fn forest_grid(base: ParamMap, batch_size: usize, n_jobs: usize) -> SearchResult
     .unwrap();
     let (x, y) = binary_data(150, 4, 2);
     let folds = stratified_kfold(&y, 3, Some(4)).unwrap();
-    let data = Dataset::from_matrix(
-        x.view(),
-        TargetData::Classes {
-            codes: y,
-            n_classes: 2,
-        },
-        Task::Binary,
-    )
-    .unwrap();
+    let data = binary_dataset(&x, y);
     let config = SearchConfig::new(SearchMethod::Grid, space, vec![Metric::RocAuc])
         .unwrap()
         .with_batch_size(batch_size)

@@ -458,6 +458,30 @@ pub(crate) fn build_col(
     }
 }
 
+/// Calls `add(bin, g, h)` for every row of a node, in row order: the
+/// column read in sequence when the node holds every row (`identity`),
+/// gathered through `rows` otherwise; `og[k]`, `oh[k]` belong to the
+/// node's `k`-th row.
+#[inline(always)]
+fn node_rows(
+    col: &[u8],
+    rows: &[u32],
+    og: &[f32],
+    oh: &[f32],
+    identity: bool,
+    mut add: impl FnMut(u8, f32, f32),
+) {
+    if identity {
+        for ((&b, &g), &h) in col.iter().zip(og).zip(oh) {
+            add(b, g, h);
+        }
+    } else {
+        for ((&r, &g), &h) in rows.iter().zip(og).zip(oh) {
+            add(col.get(r as usize).copied().unwrap_or(0), g, h);
+        }
+    }
+}
+
 /// The loops of [`build_col`] for large nodes: the g and h lanes take one
 /// 16-byte add per row, the rows are counted in integers on the side and
 /// written to the row lane at the end (the same exact integers as a sum
@@ -472,22 +496,12 @@ fn fill_col_counted(
     identity: bool,
 ) {
     let mut counts = [0u32; HIST_BINS];
-    let mut add = |b: u8, g: f32, h: f32| {
+    let add = |b: u8, g: f32, h: f32| {
         cells[b as usize].add_gh(f64::from(g), f64::from(h));
         counts[b as usize] += 1;
     };
-    if identity {
-        for ((&b, &g), &h) in col.iter().zip(og).zip(oh) {
-            add(b, g, h);
-        }
-    } else {
-        for ((&r, &g), &h) in rows.iter().zip(og).zip(oh) {
-            add(col.get(r as usize).copied().unwrap_or(0), g, h);
-        }
-    }
-    for (c, &n) in cells.iter_mut().zip(&counts) {
-        c.0[2] = f64::from(n);
-    }
+    node_rows(col, rows, og, oh, identity, add);
+    set_counts(cells, &counts);
 }
 
 /// Nodes with at least this many rows (and hessians) build two features per
@@ -541,10 +555,14 @@ fn fill_pair_counted(
             );
         }
     }
-    for (c, &n) in c0.iter_mut().zip(&n0) {
-        c.0[2] = f64::from(n);
-    }
-    for (c, &n) in c1.iter_mut().zip(&n1) {
+    set_counts(c0, &n0);
+    set_counts(c1, &n1);
+}
+
+/// Writes the rows counted per bin into the row lane of each cell.
+#[inline]
+fn set_counts(cells: &mut FeatureCells, counts: &[u32; HIST_BINS]) {
+    for (c, &n) in cells.iter_mut().zip(counts) {
         c.0[2] = f64::from(n);
     }
 }
@@ -588,21 +606,13 @@ fn fill_col<const FLAG: bool>(
         }
         return;
     }
-    let mut add = |b: u8, g: f32, h: f32| {
+    let add = |b: u8, g: f32, h: f32| {
         cells[b as usize].add(f64::from(g), f64::from(h));
         if FLAG {
             touched[b as usize] = 1;
         }
     };
-    if identity {
-        for ((&b, &g), &h) in col.iter().zip(og).zip(oh) {
-            add(b, g, h);
-        }
-    } else {
-        for ((&r, &g), &h) in rows.iter().zip(og).zip(oh) {
-            add(col.get(r as usize).copied().unwrap_or(0), g, h);
-        }
-    }
+    node_rows(col, rows, og, oh, identity, add);
 }
 
 /// A feature whose cells a row-wise build fills.

@@ -57,7 +57,7 @@
 //! - fewer `fract` (libm `trunc`) calls for the whole-weights checks: no
 //!   change.
 
-use super::criterion::{ClassCriterion, MseCriterion, NodeCriterion};
+use super::criterion::{ClassCriterion, MseCriterion, NodeCriterion, gini_proxy};
 use super::data::{Labels, Prepared, from_key, order_key};
 use super::nodes::TreeNodes;
 use super::params::Criterion;
@@ -835,29 +835,6 @@ fn radix_passes<const P: usize>(
         }
         std::mem::swap(keys, tmp);
     }
-}
-
-/// The Gini proxy of `ClassCriterion::proxy`, operation for operation.
-#[inline(always)]
-fn gini_proxy<const K: usize>(left: &[f64; K], wl: f64, total: &[f64; K], total_w: f64) -> f64 {
-    let wr = total_w - wl;
-    let (mut sq_l, mut sq_r) = (0.0, 0.0);
-    for (l, t) in left.iter().zip(total) {
-        let r = t - l;
-        sq_l += l * l;
-        sq_r += r * r;
-    }
-    let il = if wl > 0.0 {
-        1.0 - sq_l / (wl * wl)
-    } else {
-        0.0
-    };
-    let ir = if wr > 0.0 {
-        1.0 - sq_r / (wr * wr)
-    } else {
-        0.0
-    };
-    -wr * ir - wl * il
 }
 
 /// Count the rows `samples` per rank of `ranks`: mark the ranks in `bits`,

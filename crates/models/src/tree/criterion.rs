@@ -117,24 +117,7 @@ impl NodeCriterion for ClassCriterion<'_> {
             let ir = self.impurity_of(wr, |k| total.counts[k] - left.counts[k]);
             return -wr * ir - wl * il;
         }
-        // Gini in one pass, with the same operations as `impurity_of`.
-        let (mut sq_l, mut sq_r) = (0.0, 0.0);
-        for (l, t) in left.counts.iter().zip(&total.counts) {
-            let r = t - l;
-            sq_l += l * l;
-            sq_r += r * r;
-        }
-        let il = if wl > 0.0 {
-            1.0 - sq_l / (wl * wl)
-        } else {
-            0.0
-        };
-        let ir = if wr > 0.0 {
-            1.0 - sq_r / (wr * wr)
-        } else {
-            0.0
-        };
-        -wr * ir - wl * il
+        gini_proxy(&left.counts, wl, &total.counts, total.w)
     }
 
     fn write_value(&self, acc: &ClassAcc, out: &mut Vec<f64>) {
@@ -220,6 +203,33 @@ impl NodeCriterion for MseCriterion<'_> {
     fn write_value(&self, acc: &RegAcc, out: &mut Vec<f64>) {
         out.push(if acc.w > 0.0 { acc.sum / acc.w } else { 0.0 });
     }
+}
+
+/// The Gini proxy `-(w_r·i_r + w_l·i_l)` of a split whose left side holds
+/// class weights `left` (summing to `wl`) out of `total` (summing to
+/// `total_w`), in one pass with the same operations as `impurity_of`. The
+/// generic criterion and the tree builder's packed scan share it, so the
+/// two paths score every split bit for bit alike.
+#[inline(always)]
+pub(crate) fn gini_proxy(left: &[f64], wl: f64, total: &[f64], total_w: f64) -> f64 {
+    let wr = total_w - wl;
+    let (mut sq_l, mut sq_r) = (0.0, 0.0);
+    for (l, t) in left.iter().zip(total) {
+        let r = t - l;
+        sq_l += l * l;
+        sq_r += r * r;
+    }
+    let il = if wl > 0.0 {
+        1.0 - sq_l / (wl * wl)
+    } else {
+        0.0
+    };
+    let ir = if wr > 0.0 {
+        1.0 - sq_r / (wr * wr)
+    } else {
+        0.0
+    };
+    -wr * ir - wl * il
 }
 
 #[cfg(test)]

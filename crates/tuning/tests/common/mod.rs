@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 use mlw_eval::split::Fold;
+use mlw_specs::{ParamValue, Task};
+use mlw_tuning::{Dataset, Dimension, TargetData};
 use ndarray::Array2;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -46,4 +48,22 @@ pub fn folds(pairs: &[(Vec<usize>, Vec<usize>)]) -> Vec<Fold> {
             test: test.clone(),
         })
         .collect()
+}
+
+/// A choice among integers.
+pub fn ints(v: &[i64]) -> Dimension {
+    Dimension::Choice(v.iter().map(|&x| ParamValue::Int(x)).collect())
+}
+
+/// A binary classification data set over `x` with labels `y`.
+pub fn binary_dataset(x: &Array2<f64>, y: Vec<usize>) -> Dataset<'_> {
+    Dataset::from_matrix(
+        x.view(),
+        TargetData::Classes {
+            codes: y,
+            n_classes: 2,
+        },
+        Task::Binary,
+    )
+    .unwrap()
 }
