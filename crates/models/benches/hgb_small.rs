@@ -83,11 +83,23 @@ fn fingerprint<'a>(x: &'a Array2<f64>, y: Target<'a>, n_fits: usize) {
     for v in raw.iter().chain(model.train_loss()) {
         v.to_bits().hash(&mut hasher);
     }
-    let json = serde_json::to_string(&model.to_serialized().unwrap().state).unwrap();
+    let state = model.to_serialized().unwrap().state;
+    let json = serde_json::to_string(&state).unwrap();
     json.hash(&mut hasher);
+    // The model without its training-loss history: what predicts.
+    let mut trees = DefaultHasher::new();
+    for v in raw.iter() {
+        v.to_bits().hash(&mut trees);
+    }
+    let mut state = state;
+    if let Some(o) = state.as_object_mut() {
+        o.remove("train_loss");
+    }
+    serde_json::to_string(&state).unwrap().hash(&mut trees);
     println!(
-        "hgb_small fingerprint {:016x} ({} trees, {} fits)",
+        "hgb_small fingerprint {:016x} (without the training loss {:016x}; {} trees, {} fits)",
         hasher.finish(),
+        trees.finish(),
         model.trees().len(),
         n_fits
     );

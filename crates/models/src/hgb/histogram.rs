@@ -425,6 +425,7 @@ impl Histogram {
 /// Adds the rows of a node to one feature's cleared cells, feature by
 /// feature over the column-major bins `col`, and sets its mask.
 #[inline]
+#[multiversion::multiversion(targets = "simd")]
 pub(crate) fn build_col(
     cells: &mut FeatureCells,
     mask: &mut BinMask,
@@ -674,6 +675,7 @@ pub(crate) fn build_rows<T: RowTarget>(
 /// are reset and unmarked, so that the mask stays tight and later scans
 /// skip them.
 #[inline]
+#[multiversion::multiversion(targets = "simd")]
 pub(crate) fn subtract_feature(
     a: &mut FeatureCells,
     ma: &mut BinMask,

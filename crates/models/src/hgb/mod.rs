@@ -19,6 +19,15 @@
 //! - **Determinism**: every random choice comes from the seed, and every
 //!   parallel sum is reduced in a fixed order, so a seed gives the same
 //!   model on any number of threads.
+//! - **CPU dispatch**: the three hot kernels (histogram build, histogram
+//!   subtraction, split search) are compiled for x86-64-v4 (AVX-512),
+//!   v3 (AVX2) and v2 besides the baseline, and the best one the CPU has
+//!   is picked at run time (the `multiversion` crate, safe code). The
+//!   clones compute the same IEEE operations in the same order (Rust never
+//!   fuses a multiply and an add on its own), so every model is
+//!   bit-identical on any CPU. On the seed workflow this took the CPU from
+//!   0.95 to 0.77 s: the gains' divisions run eight wide, the 32-byte cells
+//!   are subtracted in one instruction and the bit scans use `tzcnt`.
 //! - **Prediction** walks flat node arrays whose thresholds are raw values
 //!   (bin upper edges), so it needs no binning.
 //!

@@ -157,6 +157,7 @@ fn gains(lg: &[f64], lh: &[f64], out: &mut [f64], total: NodeStats, rules: &Spli
 /// time scan), then the gains of the valid candidates are computed in one
 /// branch-free pass and the first of the highest gains wins.
 #[allow(clippy::too_many_arguments)]
+#[multiversion::multiversion(targets = "simd")]
 pub(crate) fn best_for_feature(
     scratch: &mut SplitScratch,
     cells: &[HistBin],
