@@ -12,6 +12,86 @@ const CHUNK: usize = 4096;
 /// Up to this many rows the same chunks are summed on the calling thread.
 const SEQ_MAX_ROWS: usize = 2 * CHUNK;
 
+/// Rows whose logarithms are taken as one (see [`LossSum`]).
+const LOG_BATCH: u32 = 16;
+
+/// One row's loss, `lin + ln(arg)` with `1 <= arg`: the logarithm is left
+/// to [`LossSum`], which takes it once per [`LOG_BATCH`] rows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct RowLoss {
+    lin: f64,
+    arg: f64,
+}
+
+impl RowLoss {
+    fn plain(lin: f64) -> Self {
+        RowLoss { lin, arg: 1.0 }
+    }
+
+    /// The loss (`ln` of the argument taken here).
+    fn value(self) -> f64 {
+        if self.arg == 1.0 {
+            self.lin
+        } else {
+            self.lin + self.arg.ln()
+        }
+    }
+}
+
+/// A sum of row losses that takes one logarithm per [`LOG_BATCH`]
+/// unweighted rows, of the product of their arguments: a logarithm costs as
+/// much as the rest of a row's gradient, and the loss is only reported
+/// (training history) or compared with a 1e-7 tolerance (early stopping).
+/// A binary row's argument is at most `1 + e^37` and a softmax row's at
+/// most the number of classes, so 16 of them multiply to at most about
+/// 1e257 (no overflow), and never below 1. Weighted rows take their own
+/// logarithm. The order of the operations is fixed, so the sum is the same
+/// on any number of threads.
+#[derive(Debug, Clone, Copy)]
+struct LossSum {
+    sum: f64,
+    prod: f64,
+    pending: u32,
+}
+
+impl LossSum {
+    fn new() -> Self {
+        LossSum {
+            sum: 0.0,
+            prod: 1.0,
+            pending: 0,
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, l: RowLoss, w: Option<f64>) {
+        match w {
+            Some(w) => self.sum += w * l.value(),
+            None => {
+                self.sum += l.lin;
+                self.prod *= l.arg;
+                self.pending += 1;
+                if self.pending == LOG_BATCH {
+                    self.flush();
+                }
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.pending > 0 {
+            self.sum += self.prod.ln();
+            self.prod = 1.0;
+            self.pending = 0;
+        }
+    }
+
+    fn total(mut self) -> f64 {
+        self.flush();
+        self.sum
+    }
+}
+
 /// One chunk of a gradient pass: (index, (((y, raw), g), h)).
 type GradChunk<'a> = (
     usize,
@@ -115,24 +195,29 @@ impl LossFn {
     /// Loss of one row (unweighted) and, when `out` is given, its gradients
     /// and hessians.
     #[inline]
-    fn row(self, y: f64, raw: &[f64], out: Option<(&mut [f32], &mut [f32])>) -> f64 {
+    fn row(self, y: f64, raw: &[f64], out: Option<(&mut [f32], &mut [f32])>) -> RowLoss {
         match self {
             LossFn::Binary => {
                 let z = raw.first().copied().unwrap_or(0.0);
                 // scikit-learn's formulas (same rounding, hence the same
                 // trees): with e = exp(-z), g = ((1 - y) - y e) / (1 + e),
-                // h = e / (1 + e)², loss = log(1 + e) + (1 - y) z.
+                // h = e / (1 + e)², loss = log(1 + e) + (1 - y) z
+                // (`ln` of `1 + e` rather than `ln_1p(e)`: the mean loss
+                // needs no more, and it batches).
                 let (gv, hv, l) = if z > -37.0 {
                     let e = (-z).exp();
                     let d = 1.0 + e;
                     (
                         ((1.0 - y) - y * e) / d,
                         e / (d * d),
-                        d.ln() + (1.0 - y) * z, // `ln` is cheaper than `ln_1p`; the mean loss needs no more
+                        RowLoss {
+                            lin: (1.0 - y) * z,
+                            arg: d,
+                        },
                     )
                 } else {
                     let e = z.exp();
-                    (e - y, e, e - y * z)
+                    (e - y, e, RowLoss::plain(e - y * z))
                 };
                 if let Some((g, h)) = out {
                     g[0] = gv as f32;
@@ -153,7 +238,10 @@ impl LossFn {
                     }
                 }
                 let ry = raw.get(yc).copied().unwrap_or(m);
-                m + s.ln() - ry
+                RowLoss {
+                    lin: m - ry,
+                    arg: s,
+                }
             }
             LossFn::Squared => {
                 let d = raw.first().copied().unwrap_or(0.0) - y;
@@ -161,7 +249,7 @@ impl LossFn {
                     g[0] = d as f32;
                     h[0] = 1.0;
                 }
-                0.5 * d * d
+                RowLoss::plain(0.5 * d * d)
             }
             LossFn::Absolute => {
                 let d = raw.first().copied().unwrap_or(0.0) - y;
@@ -175,7 +263,7 @@ impl LossFn {
                     };
                     h[0] = 1.0;
                 }
-                d.abs()
+                RowLoss::plain(d.abs())
             }
             LossFn::Huber(delta) => {
                 let d = raw.first().copied().unwrap_or(0.0) - y;
@@ -183,11 +271,11 @@ impl LossFn {
                     g[0] = d.clamp(-delta, delta) as f32;
                     h[0] = 1.0;
                 }
-                if d.abs() <= delta {
+                RowLoss::plain(if d.abs() <= delta {
                     0.5 * d * d
                 } else {
                     delta * (d.abs() - 0.5 * delta)
-                }
+                })
             }
         }
     }
@@ -215,7 +303,7 @@ impl LossFn {
             return softmax_gradients(k, y, w, raw, g, h);
         }
         let chunk = |(ci, (((yc, rc), gc), hc)): GradChunk<'_>| {
-            let mut s = 0.0;
+            let mut s = LossSum::new();
             for (i, &yi) in yc.iter().enumerate() {
                 let (a, b) = (i * k, (i + 1) * k);
                 let (Some(r), Some(gi), Some(hi)) =
@@ -224,16 +312,15 @@ impl LossFn {
                     continue;
                 };
                 let l = self.row(yi, r, Some((&mut *gi, &mut *hi)));
-                if let Some(wi) = w.and_then(|w| w.get(ci * CHUNK + i)) {
-                    let wf = *wi as f32;
+                let wi = w.and_then(|w| w.get(ci * CHUNK + i)).copied();
+                if let Some(wi) = wi {
+                    let wf = wi as f32;
                     gi.iter_mut().for_each(|v| *v *= wf);
                     hi.iter_mut().for_each(|v| *v *= wf);
-                    s += wi * l;
-                } else {
-                    s += l;
                 }
+                s.add(l, wi);
             }
-            s
+            s.total()
         };
         let partial: Vec<f64> = if y.len() <= SEQ_MAX_ROWS {
             y.chunks(CHUNK)
@@ -259,15 +346,16 @@ impl LossFn {
     pub fn loss(self, y: &[f64], w: Option<&[f64]>, raw: &[f64]) -> f64 {
         let k = self.n_trees();
         let chunk = |(ci, (yc, rc)): (usize, (&[f64], &[f64]))| {
-            yc.iter()
-                .enumerate()
-                .map(|(i, &yi)| {
-                    let l = rc
-                        .get(i * k..(i + 1) * k)
-                        .map_or(0.0, |r| self.row(yi, r, None));
-                    w.and_then(|w| w.get(ci * CHUNK + i)).map_or(l, |wi| wi * l)
-                })
-                .sum::<f64>()
+            let mut s = LossSum::new();
+            for (i, &yi) in yc.iter().enumerate() {
+                if let Some(r) = rc.get(i * k..(i + 1) * k) {
+                    s.add(
+                        self.row(yi, r, None),
+                        w.and_then(|w| w.get(ci * CHUNK + i)).copied(),
+                    );
+                }
+            }
+            s.total()
         };
         let partial: Vec<f64> = if y.len() <= SEQ_MAX_ROWS {
             y.chunks(CHUNK)
@@ -323,7 +411,7 @@ fn softmax_gradients(
     let n = y.len();
     let chunk = |(ci, (((yc, rc), mut gc), mut hc)): ClassChunk<'_>| {
         let mut e = vec![0f64; k];
-        let mut s = 0.0;
+        let mut s = LossSum::new();
         for (i, &yi) in yc.iter().enumerate() {
             let Some(r) = rc.get(i * k..(i + 1) * k) else {
                 continue;
@@ -350,10 +438,13 @@ fn softmax_gradients(
                     *hd = hv;
                 }
             }
-            let l = m + sum.ln() - r.get(yc).copied().unwrap_or(m);
-            s += wi.map_or(l, |wi| wi * l);
+            let l = RowLoss {
+                lin: m - r.get(yc).copied().unwrap_or(m),
+                arg: sum,
+            };
+            s.add(l, wi);
         }
-        s
+        s.total()
     };
     let gs = class_chunks(g, n, k);
     let hs = class_chunks(h, n, k);
@@ -416,15 +507,46 @@ mod tests {
                     Some((&mut gr, &mut hr)),
                 );
                 let wi = wt.map_or(1.0, |w| w[i]);
-                expect += wi * li;
+                expect += wi * li.value();
                 for c in 0..k {
                     assert_eq!(g[c * 3 + i], gr[c] * wi as f32);
                     assert_eq!(h[c * 3 + i], hr[c] * wi as f32);
                 }
             }
             let denom = wt.map_or(3.0, |w| w.iter().sum());
-            assert_eq!(l, expect / denom);
+            // Unweighted rows share one logarithm: the same to rounding.
+            assert!(
+                (l - expect / denom).abs() < 1e-15,
+                "{l} vs {}",
+                expect / denom
+            );
         }
+    }
+
+    #[test]
+    fn batched_logarithms_give_the_row_by_row_loss() {
+        // Binary rows from very confident (`1 + e^37` in the logarithm:
+        // sixteen of them must not overflow) to wrong, over several
+        // batches and a partial one, then the same weighted.
+        let n = 16 * 5 + 7;
+        let raw: Vec<f64> = (0..n).map(|i| -36.99 + 0.9 * i as f64).collect();
+        let y: Vec<f64> = (0..n).map(|i| f64::from(u8::from(i % 3 == 0))).collect();
+        let w: Vec<f64> = (0..n).map(|i| 0.5 + (i % 4) as f64).collect();
+        for wt in [None, Some(&w[..])] {
+            let got = LossFn::Binary.loss(&y, wt, &raw);
+            let mut expect = 0.0;
+            for i in 0..n {
+                let l = LossFn::Binary.row(y[i], &raw[i..=i], None).value();
+                expect += wt.map_or(l, |w| w[i] * l);
+            }
+            let expect = expect / wt.map_or(n as f64, |w| w.iter().sum());
+            assert!(got.is_finite());
+            assert!((got - expect).abs() <= 1e-13 * expect, "{got} vs {expect}");
+        }
+        // Sixteen of the largest arguments in one batch stay finite.
+        let raw = vec![-36.99; 16];
+        let l = LossFn::Binary.loss(&[1.0; 16], None, &raw);
+        assert!((l - 36.99).abs() < 1e-9, "{l}");
     }
 
     #[test]
