@@ -2,7 +2,7 @@
 //! subtraction and in-place row partitioning.
 
 use super::binning::{BinMapper, BinnedMatrix, MISSING_BIN};
-use super::histogram::{BinMask, FeatureCells, Histogram, build_col, clear, subtract_feature};
+use super::histogram::{BinMask, FeatureCells, Histogram, build_col, subtract_feature};
 use super::split::{
     NodeStats, SplitInfo, SplitRules, SplitScratch, best_for_feature, better, better_of, leaf_value,
 };
@@ -126,7 +126,6 @@ impl NodeCtx<'_> {
     ) -> (Option<SplitInfo>, Option<SplitInfo>) {
         let (mut best, mut best_large) = (None, None);
         for j in jobs.iter_mut() {
-            clear(j.cells, j.mask);
             build_col(
                 j.cells,
                 j.mask,

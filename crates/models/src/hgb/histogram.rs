@@ -188,8 +188,10 @@ pub struct Histogram {
 }
 
 /// Resets the marked cells of one feature and its mask (dense blocks at
-/// once, sparse ones cell by cell).
-#[inline]
+/// once, sparse ones cell by cell). Always inlined, like the other small
+/// helpers of [`build_col`], so that its CPU-specific clones use them too
+/// (`popcnt`, `tzcnt`, wide stores).
+#[inline(always)]
 pub(crate) fn clear(cells: &mut FeatureCells, mask: &mut BinMask) {
     for (block, w) in cells.chunks_mut(64).zip(mask.iter_mut()) {
         if w.count_ones() > 8 {
@@ -209,7 +211,7 @@ pub(crate) fn clear(cells: &mut FeatureCells, mask: &mut BinMask) {
 }
 
 /// The mask of the cells holding rows.
-#[inline]
+#[inline(always)]
 pub(crate) fn mask_of_counts(cells: &FeatureCells) -> BinMask {
     let mut m: BinMask = [0; HIST_BINS / 64];
     for (w, block) in m.iter_mut().zip(cells.chunks(64)) {
@@ -221,7 +223,7 @@ pub(crate) fn mask_of_counts(cells: &FeatureCells) -> BinMask {
 }
 
 /// Packs 256 flags (0 or 1) into a mask.
-#[inline]
+#[inline(always)]
 fn mask_of_flags(flags: &[u8; HIST_BINS]) -> BinMask {
     let mut m: BinMask = [0; HIST_BINS / 64];
     for (w, chunk) in m.iter_mut().zip(flags.chunks_exact(64)) {
@@ -303,7 +305,6 @@ impl Histogram {
     ) {
         let fill = |(f, (out, mask)): (usize, (&mut FeatureCells, &mut BinMask))| {
             if active.get(f).copied().unwrap_or(false) {
-                clear(out, mask);
                 build_col(out, mask, bins.col(f), rows, og, oh, identity);
             }
         };
@@ -422,8 +423,8 @@ impl Histogram {
     }
 }
 
-/// Adds the rows of a node to one feature's cleared cells, feature by
-/// feature over the column-major bins `col`, and sets its mask.
+/// Clears one feature's cells, adds the rows of a node to them over the
+/// column-major bins `col`, and sets its mask.
 #[inline]
 #[multiversion::multiversion(targets = "simd")]
 pub(crate) fn build_col(
@@ -435,6 +436,7 @@ pub(crate) fn build_col(
     oh: &[f32],
     identity: bool,
 ) {
+    clear(cells, mask);
     // Small nodes flag the cells they touch (cheaper than reading 256
     // counts afterwards); large ones read the counts.
     let mut touched = [0u8; HIST_BINS];
