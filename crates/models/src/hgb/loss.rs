@@ -192,19 +192,20 @@ impl LossFn {
         }
     }
 
-    /// Loss of one row (unweighted) and, when `out` is given, its gradients
-    /// and hessians.
-    #[inline]
-    fn row(self, y: f64, raw: &[f64], out: Option<(&mut [f32], &mut [f32])>) -> RowLoss {
+    /// Gradient, hessian and loss of one row (unweighted) of a loss with
+    /// one output per row (every loss but the softmax) at raw score `z`.
+    /// Always inlined: the gradient pass matches the loss once per chunk
+    /// and this folds to one loss's formulas in a tight loop.
+    #[inline(always)]
+    fn row1(self, y: f64, z: f64) -> (f64, f64, RowLoss) {
         match self {
             LossFn::Binary => {
-                let z = raw.first().copied().unwrap_or(0.0);
                 // scikit-learn's formulas (same rounding, hence the same
                 // trees): with e = exp(-z), g = ((1 - y) - y e) / (1 + e),
                 // h = e / (1 + e)², loss = log(1 + e) + (1 - y) z
                 // (`ln` of `1 + e` rather than `ln_1p(e)`: the mean loss
                 // needs no more, and it batches).
-                let (gv, hv, l) = if z > -37.0 {
+                if z > -37.0 {
                     let e = (-z).exp();
                     let d = 1.0 + e;
                     (
@@ -218,66 +219,69 @@ impl LossFn {
                 } else {
                     let e = z.exp();
                     (e - y, e, RowLoss::plain(e - y * z))
-                };
-                if let Some((g, h)) = out {
-                    g[0] = gv as f32;
-                    h[0] = hv as f32;
-                }
-                l
-            }
-            LossFn::Multiclass(_) => {
-                let m = raw.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                let s: f64 = raw.iter().map(|&r| (r - m).exp()).sum();
-                let yc = y as usize;
-                if let Some((g, h)) = out {
-                    for (c, &r) in raw.iter().enumerate() {
-                        let p = (r - m).exp() / s;
-                        let t = f64::from(u8::from(c == yc));
-                        g[c] = (p - t) as f32;
-                        h[c] = (p * (1.0 - p)).max(1e-16) as f32;
-                    }
-                }
-                let ry = raw.get(yc).copied().unwrap_or(m);
-                RowLoss {
-                    lin: m - ry,
-                    arg: s,
                 }
             }
             LossFn::Squared => {
-                let d = raw.first().copied().unwrap_or(0.0) - y;
-                if let Some((g, h)) = out {
-                    g[0] = d as f32;
-                    h[0] = 1.0;
-                }
-                RowLoss::plain(0.5 * d * d)
+                let d = z - y;
+                (d, 1.0, RowLoss::plain(0.5 * d * d))
             }
             LossFn::Absolute => {
-                let d = raw.first().copied().unwrap_or(0.0) - y;
-                if let Some((g, h)) = out {
-                    g[0] = if d > 0.0 {
-                        1.0
-                    } else if d < 0.0 {
-                        -1.0
-                    } else {
-                        0.0
-                    };
-                    h[0] = 1.0;
-                }
-                RowLoss::plain(d.abs())
+                let d = z - y;
+                let g = if d > 0.0 {
+                    1.0
+                } else if d < 0.0 {
+                    -1.0
+                } else {
+                    0.0
+                };
+                (g, 1.0, RowLoss::plain(d.abs()))
             }
             LossFn::Huber(delta) => {
-                let d = raw.first().copied().unwrap_or(0.0) - y;
-                if let Some((g, h)) = out {
-                    g[0] = d.clamp(-delta, delta) as f32;
-                    h[0] = 1.0;
-                }
-                RowLoss::plain(if d.abs() <= delta {
+                let d = z - y;
+                let l = if d.abs() <= delta {
                     0.5 * d * d
                 } else {
                     delta * (d.abs() - 0.5 * delta)
-                })
+                };
+                (d.clamp(-delta, delta), 1.0, RowLoss::plain(l))
+            }
+            // Not a one-output loss: its first score alone (never called).
+            LossFn::Multiclass(_) => (0.0, 0.0, RowLoss::plain(0.0)),
+        }
+    }
+
+    /// Loss of one row (unweighted) and, when `out` is given, its gradients
+    /// and hessians.
+    #[inline]
+    fn row(self, y: f64, raw: &[f64], out: Option<(&mut [f32], &mut [f32])>) -> RowLoss {
+        if let LossFn::Multiclass(_) = self {
+            let m = raw.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let s: f64 = raw.iter().map(|&r| (r - m).exp()).sum();
+            let yc = y as usize;
+            if let Some((g, h)) = out {
+                for (c, &r) in raw.iter().enumerate() {
+                    let p = (r - m).exp() / s;
+                    let t = f64::from(u8::from(c == yc));
+                    g[c] = (p - t) as f32;
+                    h[c] = (p * (1.0 - p)).max(1e-16) as f32;
+                }
+            }
+            let ry = raw.get(yc).copied().unwrap_or(m);
+            return RowLoss {
+                lin: m - ry,
+                arg: s,
+            };
+        }
+        let (gv, hv, l) = self.row1(y, raw.first().copied().unwrap_or(0.0));
+        if let Some((g, h)) = out {
+            if let Some(g) = g.first_mut() {
+                *g = gv as f32;
+            }
+            if let Some(h) = h.first_mut() {
+                *h = hv as f32;
             }
         }
+        l
     }
 
     /// Whether every (unweighted) hessian is exactly 1, so that a node's
@@ -302,25 +306,24 @@ impl LossFn {
         if k > 1 {
             return softmax_gradients(k, y, w, raw, g, h);
         }
+        // One loss's formulas per chunk (matched once), in a loop without
+        // bounds checks.
         let chunk = |(ci, (((yc, rc), gc), hc)): GradChunk<'_>| {
-            let mut s = LossSum::new();
-            for (i, &yi) in yc.iter().enumerate() {
-                let (a, b) = (i * k, (i + 1) * k);
-                let (Some(r), Some(gi), Some(hi)) =
-                    (rc.get(a..b), gc.get_mut(a..b), hc.get_mut(a..b))
-                else {
-                    continue;
-                };
-                let l = self.row(yi, r, Some((&mut *gi, &mut *hi)));
-                let wi = w.and_then(|w| w.get(ci * CHUNK + i)).copied();
-                if let Some(wi) = wi {
-                    let wf = wi as f32;
-                    gi.iter_mut().for_each(|v| *v *= wf);
-                    hi.iter_mut().for_each(|v| *v *= wf);
+            let wc = w.map(|w| {
+                let lo = (ci * CHUNK).min(w.len());
+                &w[lo..(lo + yc.len()).min(w.len())]
+            });
+            match self {
+                LossFn::Binary => fill_one(|y, z| LossFn::Binary.row1(y, z), yc, rc, gc, hc, wc),
+                LossFn::Squared => fill_one(|y, z| LossFn::Squared.row1(y, z), yc, rc, gc, hc, wc),
+                LossFn::Absolute => {
+                    fill_one(|y, z| LossFn::Absolute.row1(y, z), yc, rc, gc, hc, wc)
                 }
-                s.add(l, wi);
+                LossFn::Huber(d) => {
+                    fill_one(|y, z| LossFn::Huber(d).row1(y, z), yc, rc, gc, hc, wc)
+                }
+                LossFn::Multiclass(_) => 0.0,
             }
-            s.total()
         };
         let partial: Vec<f64> = if y.len() <= SEQ_MAX_ROWS {
             y.chunks(CHUNK)
@@ -466,6 +469,41 @@ fn softmax_gradients(
             .collect()
     };
     mean_of(partial, n, w)
+}
+
+/// The gradients, hessians (weighted) and loss sum of one chunk of a
+/// one-output loss whose row formulas are `f`.
+#[inline(always)]
+fn fill_one(
+    f: impl Fn(f64, f64) -> (f64, f64, RowLoss),
+    y: &[f64],
+    raw: &[f64],
+    g: &mut [f32],
+    h: &mut [f32],
+    w: Option<&[f64]>,
+) -> f64 {
+    let mut s = LossSum::new();
+    let rows = y.iter().zip(raw).zip(g.iter_mut().zip(h.iter_mut()));
+    match w {
+        None => {
+            for ((&yi, &z), (gi, hi)) in rows {
+                let (gv, hv, l) = f(yi, z);
+                *gi = gv as f32;
+                *hi = hv as f32;
+                s.add(l, None);
+            }
+        }
+        Some(w) => {
+            for (((&yi, &z), (gi, hi)), &wi) in rows.zip(w) {
+                let (gv, hv, l) = f(yi, z);
+                let wf = wi as f32;
+                *gi = gv as f32 * wf;
+                *hi = hv as f32 * wf;
+                s.add(l, Some(wi));
+            }
+        }
+    }
+    s.total()
 }
 
 fn mean_of(partial: Vec<f64>, n: usize, w: Option<&[f64]>) -> f64 {
