@@ -241,6 +241,51 @@ fn add_tree_binned(raw: &mut [f64], k: usize, c: usize, tree: &Tree, bins: &Binn
     }
 }
 
+/// Rows per task of [`add_leaf_values`], and fewer rows than this are
+/// updated on the calling thread.
+const LEAF_ADD_ROWS: usize = 1 << 16;
+
+/// Adds each leaf's value to the raw scores (column `c` of `k`) of its rows
+/// (`rows`, partitioned by the grower so that each leaf's rows are
+/// contiguous, and in increasing order: stable partitions of sorted rows).
+/// Large models split the rows into index ranges, one task each: a task
+/// takes, from every leaf, the rows inside its range (two binary searches
+/// in the leaf's sorted rows), so each raw score gets exactly the one
+/// addition it would get in a single pass, whatever the number of threads.
+/// (On one thread this pass took 191 ms of a 5.2 s 1M-row binary fit, on
+/// two 95 ms.)
+fn add_leaf_values(raw: &mut [f64], k: usize, c: usize, grown: &GrownTree, rows: &[u32]) {
+    let leaves: Vec<(f64, &[u32])> = grown
+        .leaves
+        .iter()
+        .map(|l| {
+            let v = grown.tree.nodes.get(l.node).map_or(0.0, |nd| nd.value);
+            (v, rows.get(l.start..l.end).unwrap_or(&[]))
+        })
+        .collect();
+    let n = raw.len() / k.max(1);
+    let add = |lo: usize, part: &mut [f64]| {
+        let hi = lo + part.len() / k.max(1);
+        for &(v, lr) in &leaves {
+            debug_assert!(lr.windows(2).all(|w| w[0] < w[1]), "leaf rows not sorted");
+            let a = lr.partition_point(|&r| (r as usize) < lo);
+            let b = lr.partition_point(|&r| (r as usize) < hi);
+            for &r in lr.get(a..b).unwrap_or(&[]) {
+                if let Some(x) = part.get_mut((r as usize - lo) * k + c) {
+                    *x += v;
+                }
+            }
+        }
+    };
+    if n < 2 * LEAF_ADD_ROWS {
+        add(0, raw);
+    } else {
+        raw.par_chunks_mut(LEAF_ADD_ROWS * k)
+            .enumerate()
+            .for_each(|(i, part)| add(i * LEAF_ADD_ROWS, part));
+    }
+}
+
 /// Fits the model.
 pub(crate) fn fit(params: &HgbParams, data: &TrainSet<'_>) -> Result<FittedHgb, ModelError> {
     params.check()?;
@@ -361,12 +406,7 @@ pub(crate) fn fit(params: &HgbParams, data: &TrainSet<'_>) -> Result<FittedHgb, 
                 split_counts[f] += 1;
             }
             if full {
-                for leaf in &grown.leaves {
-                    let v = grown.tree.nodes.get(leaf.node).map_or(0.0, |nd| nd.value);
-                    for &r in &rows[leaf.start..leaf.end] {
-                        raw[r as usize * k + c] += v;
-                    }
-                }
+                add_leaf_values(&mut raw, k, c, &grown, &rows);
             } else {
                 add_tree_binned(&mut raw, k, c, &grown.tree, &bins);
             }
@@ -440,6 +480,48 @@ mod tests {
         assert!(!should_stop(&[1.0, 0.9], 2));
         assert!(!should_stop(&[1.0, 0.9, 0.8], 2));
         assert!(should_stop(&[1.0, 0.9, 0.9, 0.95], 2));
+    }
+
+    #[test]
+    fn leaf_values_are_added_once_per_row_on_any_split_of_the_rows() {
+        use super::super::grower::LeafRange;
+        use super::super::tree::Node;
+        // Three leaves over 3 × 2^16 + 5 rows (the parallel path): each
+        // leaf's rows in increasing order, interleaved over the index range,
+        // for class 1 of 3.
+        let n = 3 * LEAF_ADD_ROWS + 5;
+        let leaf_of = |r: usize| (r * 7 + r / 3) % 3;
+        let mut rows: Vec<u32> = Vec::with_capacity(n);
+        let mut leaves = Vec::new();
+        for l in 0..3 {
+            let start = rows.len();
+            rows.extend((0..n).filter(|&r| leaf_of(r) == l).map(|r| r as u32));
+            leaves.push(LeafRange {
+                node: l,
+                start,
+                end: rows.len(),
+            });
+        }
+        let values = [0.5, -1.25, 3.0];
+        let grown = GrownTree {
+            tree: Tree {
+                nodes: values.iter().map(|&v| Node::leaf(v)).collect(),
+            },
+            leaves,
+            splits: Vec::new(),
+        };
+        let (k, c) = (3, 1);
+        let start: Vec<f64> = (0..n * k).map(|i| i as f64 * 0.001).collect();
+        let mut raw = start.clone();
+        add_leaf_values(&mut raw, k, c, &grown, &rows);
+        for (i, (&got, &was)) in raw.iter().zip(&start).enumerate() {
+            let want = if i % k == c {
+                was + values[leaf_of(i / k)]
+            } else {
+                was
+            };
+            assert_eq!(got.to_bits(), want.to_bits(), "entry {i}");
+        }
     }
 
     #[test]
