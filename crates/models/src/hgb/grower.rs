@@ -2,7 +2,9 @@
 //! subtraction and in-place row partitioning.
 
 use super::binning::{BinMapper, BinnedMatrix, MISSING_BIN};
-use super::histogram::{BinMask, FeatureCells, Histogram, build_col, subtract_feature};
+use super::histogram::{
+    BinMask, FeatureCells, Histogram, build_col, build_group, pairs_pay, subtract_feature,
+};
 use super::split::{
     NodeStats, SplitInfo, SplitRules, SplitScratch, best_for_feature, better, better_of, leaf_value,
 };
@@ -89,6 +91,12 @@ fn stable_partition(rows: &mut [u32], scratch: &mut Vec<u32>, left: impl Fn(u32)
     l
 }
 
+/// Features built per pass over a node's rows when [`pairs_pay`]: measured
+/// on the 1M × 28 binary fit (train seconds, 3 alternating runs), 1 per
+/// pass 5.20/5.07/5.11, 2 per pass 4.24/4.44/4.40, 3 per pass about the
+/// same as 2 and 4 per pass 2% slower than 2.
+const GROUP: usize = 2;
+
 /// Below this much work (rows × active features) a node is handled on the
 /// calling thread.
 const PAR_MIN_WORK: usize = 1 << 17;
@@ -125,43 +133,79 @@ impl NodeCtx<'_> {
         scratch: &mut SplitScratch,
     ) -> (Option<SplitInfo>, Option<SplitInfo>) {
         let (mut best, mut best_large) = (None, None);
-        for j in jobs.iter_mut() {
-            build_col(
-                j.cells,
-                j.mask,
-                self.bins.col(j.f),
-                self.rows,
-                self.og,
-                self.oh,
-                self.identity,
-            );
-            let nb = self.n_bins.get(j.f).copied().unwrap_or(1);
-            let miss = self.has_missing.get(j.f).copied().unwrap_or(false);
-            if let Some((pc, pm)) = j.parent.as_mut() {
-                subtract_feature(pc, pm, j.cells, j.mask);
-                if let Some(st) = self.want.1
-                    && let Some(s) =
-                        best_for_feature(scratch, &pc[..], **pm, j.f, nb, miss, st, self.rules)
-                {
-                    best_large = better(best_large, s);
+        let paired = pairs_pay(self.rows.len());
+        for pair in jobs.chunks_mut(GROUP) {
+            // Several features per pass over the rows when that pays, then
+            // each feature's subtraction and search in feature order.
+            let (rows, og, oh, id) = (self.rows, self.og, self.oh, self.identity);
+            let col = |f: usize| self.bins.col(f);
+            match pair {
+                [a, b] if paired => build_group(
+                    [&mut *a.cells, &mut *b.cells],
+                    [&mut *a.mask, &mut *b.mask],
+                    [col(a.f), col(b.f)],
+                    rows,
+                    og,
+                    oh,
+                    id,
+                ),
+                _ => {
+                    for j in pair.iter_mut() {
+                        build_col(
+                            j.cells,
+                            j.mask,
+                            self.bins.col(j.f),
+                            self.rows,
+                            self.og,
+                            self.oh,
+                            self.identity,
+                        );
+                    }
                 }
             }
-            if let Some(st) = self.want.0
-                && let Some(s) = best_for_feature(
-                    scratch,
-                    &j.cells[..],
-                    *j.mask,
-                    j.f,
-                    nb,
-                    miss,
-                    st,
-                    self.rules,
-                )
-            {
-                best = better(best, s);
+            for j in pair.iter_mut() {
+                self.finish(j, scratch, &mut best, &mut best_large);
             }
         }
         (best, best_large)
+    }
+
+    /// Subtracts one feature's cells from the parent's (when the node is a
+    /// smaller child) and searches the best splits of the node and of the
+    /// larger child on that feature.
+    #[inline]
+    fn finish(
+        &self,
+        j: &mut FeatJob<'_>,
+        scratch: &mut SplitScratch,
+        best: &mut Option<SplitInfo>,
+        best_large: &mut Option<SplitInfo>,
+    ) {
+        let nb = self.n_bins.get(j.f).copied().unwrap_or(1);
+        let miss = self.has_missing.get(j.f).copied().unwrap_or(false);
+        if let Some((pc, pm)) = j.parent.as_mut() {
+            subtract_feature(pc, pm, j.cells, j.mask);
+            if let Some(st) = self.want.1
+                && let Some(s) =
+                    best_for_feature(scratch, &pc[..], **pm, j.f, nb, miss, st, self.rules)
+            {
+                *best_large = better(*best_large, s);
+            }
+        }
+        if let Some(st) = self.want.0
+            && let Some(s) = best_for_feature(
+                scratch,
+                &j.cells[..],
+                *j.mask,
+                j.f,
+                nb,
+                miss,
+                st,
+                self.rules,
+            )
+        {
+            *best = better(*best, s);
+        }
     }
 }
 

@@ -311,7 +311,7 @@ impl Histogram {
         let n_active = active.iter().filter(|a| **a).count();
         if rows.len().saturating_mul(n_active) < PAR_MIN_CELLS {
             self.parts_mut().enumerate().for_each(fill);
-        } else if !oh.is_empty() && rows.len() >= PAIR_MIN_ROWS {
+        } else if pairs_pay(rows.len()) {
             // Two features per pass: the rows and gradients are read once
             // for both, and the two columns' gathers overlap.
             self.bins
@@ -325,18 +325,15 @@ impl Histogram {
                             if active.get(f0).copied().unwrap_or(false)
                                 && active.get(f0 + 1).copied().unwrap_or(false) =>
                         {
-                            clear(c0, m0);
-                            clear(c1, m1);
-                            fill_pair_counted(
+                            build_group(
                                 [c0, c1],
+                                [m0, m1],
                                 [bins.col(f0), bins.col(f0 + 1)],
                                 rows,
                                 og,
                                 oh,
                                 identity,
                             );
-                            *m0 = mask_of_counts(c0);
-                            *m1 = mask_of_counts(c1);
                         }
                         (cells, masks) => {
                             for (j, (c, m)) in cells.iter_mut().zip(masks.iter_mut()).enumerate() {
@@ -461,6 +458,69 @@ pub(crate) fn build_col(
     }
 }
 
+/// Whether a node of `rows` rows builds its features two per pass
+/// ([`build_group`]).
+#[inline]
+pub(crate) fn pairs_pay(rows: usize) -> bool {
+    rows >= PAIR_MIN_ROWS
+}
+
+/// [`build_col`] for `N` features in one pass over the node's rows and
+/// gradients: each row's gradient pair is read once and the `N` columns'
+/// reads overlap; every cell still sums its rows in row order, so the cells
+/// and masks are exactly those of `N` separate calls.
+#[multiversion::multiversion(targets = "simd")]
+pub(crate) fn build_group<const N: usize>(
+    mut cells: [&mut FeatureCells; N],
+    mut masks: [&mut BinMask; N],
+    cols: [&[u8]; N],
+    rows: &[u32],
+    og: &[f32],
+    oh: &[f32],
+    identity: bool,
+) {
+    for (c, m) in cells.iter_mut().zip(masks.iter_mut()) {
+        clear(c, m);
+    }
+    let mut counts = [[0u32; HIST_BINS]; N];
+    let mut add = |bins: [u8; N], g: f32, h: f32| {
+        let (g, h) = (f64::from(g), f64::from(h));
+        for ((c, n), b) in cells.iter_mut().zip(counts.iter_mut()).zip(bins) {
+            c[b as usize].add_gh(g, h);
+            n[b as usize] += 1;
+        }
+    };
+    // Unit hessians (`oh` empty) add 1.0 to the h lane, as `add_unit` does.
+    match (identity, oh.is_empty()) {
+        (true, false) => {
+            for (i, (&g, &h)) in og.iter().zip(oh).enumerate() {
+                add(cols.map(|col| col.get(i).copied().unwrap_or(0)), g, h);
+            }
+        }
+        (true, true) => {
+            for (i, &g) in og.iter().enumerate() {
+                add(cols.map(|col| col.get(i).copied().unwrap_or(0)), g, 1.0);
+            }
+        }
+        (false, false) => {
+            for ((&r, &g), &h) in rows.iter().zip(og).zip(oh) {
+                let r = r as usize;
+                add(cols.map(|col| col.get(r).copied().unwrap_or(0)), g, h);
+            }
+        }
+        (false, true) => {
+            for (&r, &g) in rows.iter().zip(og) {
+                let r = r as usize;
+                add(cols.map(|col| col.get(r).copied().unwrap_or(0)), g, 1.0);
+            }
+        }
+    }
+    for ((c, m), n) in cells.iter_mut().zip(masks.iter_mut()).zip(&counts) {
+        set_counts(c, n);
+        **m = mask_of_counts(c);
+    }
+}
+
 /// Calls `add(bin, g, h)` for every row of a node, in row order: the
 /// column read in sequence when the node holds every row (`identity`),
 /// gathered through `rows` otherwise; `og[k]`, `oh[k]` belong to the
@@ -507,60 +567,19 @@ fn fill_col_counted(
     set_counts(cells, &counts);
 }
 
-/// Nodes with at least this many rows (and hessians) build two features per
-/// pass ([`fill_pair_counted`]). Measured (hgb_small fit mode, user CPU,
-/// 3 alternating runs): 1M × 28 binary 9.51 -> 9.07 s, 100k × 28 5-class
-/// 3.68 -> 3.41 s (medians). Four features per pass would leave 28
-/// features in 7 tasks for 2 threads (one idles at the end); not tried.
-/// Also measured and not kept: the root's counts per bin cached once per
-/// fit (they are the same for every tree), which saves one of the two
-/// stores per row and feature at the root: 1M × 28 binary 8.96 vs 8.93 s,
-/// no gain (the gathers, not the stores, bound the build); and pairs for
-/// unit hessians (regression): 1M × 28 squared error 7.24 vs 7.30 s, no
-/// gain (its one 16-byte add per row and feature is already cheap).
+/// Nodes with at least this many rows build two features per pass
+/// ([`build_group`]). Until late November 2026 only `Histogram::build` did,
+/// not the grower, so the figures once given here for pairs (9.51 -> 9.07 s)
+/// measured noise, as did "no gain for unit hessians". Measured in the
+/// grower (medians of 3 alternating runs): 1M × 28 binary train 5.11 ->
+/// 4.40 s (user CPU 9.16 -> 7.93 s); 1M × 28 regression (unit hessians)
+/// 3.95 -> 3.64 s; `hgb_small` fit mode, 3 fits of 100k rows: 5-class
+/// 8.47 -> 7.87 s, binary × 28 2.27 -> 2.16 s task-clock.
+/// Also measured and not kept (while the grower built one feature per
+/// pass): the root's counts per bin cached once per fit (they are the same
+/// for every tree), which saves one of the two stores per row and feature
+/// at the root: 1M × 28 binary 8.96 vs 8.93 s, no gain.
 const PAIR_MIN_ROWS: usize = 2 * HIST_BINS;
-
-/// [`fill_col_counted`] for two features in one pass over the node's rows
-/// and gradients: each cell still sums its rows in row order, so the cells
-/// are exactly those of two separate passes.
-#[inline(always)]
-fn fill_pair_counted(
-    cells: [&mut FeatureCells; 2],
-    cols: [&[u8]; 2],
-    rows: &[u32],
-    og: &[f32],
-    oh: &[f32],
-    identity: bool,
-) {
-    let [c0, c1] = cells;
-    let [col0, col1] = cols;
-    let mut n0 = [0u32; HIST_BINS];
-    let mut n1 = [0u32; HIST_BINS];
-    let mut add = |b0: u8, b1: u8, g: f32, h: f32| {
-        let (g, h) = (f64::from(g), f64::from(h));
-        c0[b0 as usize].add_gh(g, h);
-        n0[b0 as usize] += 1;
-        c1[b1 as usize].add_gh(g, h);
-        n1[b1 as usize] += 1;
-    };
-    if identity {
-        for (((&b0, &b1), &g), &h) in col0.iter().zip(col1).zip(og).zip(oh) {
-            add(b0, b1, g, h);
-        }
-    } else {
-        for ((&r, &g), &h) in rows.iter().zip(og).zip(oh) {
-            let r = r as usize;
-            add(
-                col0.get(r).copied().unwrap_or(0),
-                col1.get(r).copied().unwrap_or(0),
-                g,
-                h,
-            );
-        }
-    }
-    set_counts(c0, &n0);
-    set_counts(c1, &n1);
-}
 
 /// Writes the rows counted per bin into the row lane of each cell.
 #[inline]
@@ -770,7 +789,8 @@ mod tests {
 
     /// Large nodes build features two at a time (odd feature counts and
     /// inactive features fall back to one at a time): every cell equals the
-    /// sums taken directly, row by row, gathered or not.
+    /// sums taken directly, row by row, gathered or not, with hessians or
+    /// unit ones.
     #[test]
     fn paired_builds_equal_direct_sums() {
         let (n, p) = (40_000, 5);
@@ -789,17 +809,21 @@ mod tests {
         for (rows, identity) in [(&every, true), (&some, false)] {
             let og: Vec<f32> = rows.iter().map(|&r| g[r as usize]).collect();
             let oh: Vec<f32> = rows.iter().map(|&r| h[r as usize]).collect();
-            for active in [[true; 5], [true, true, false, true, true]] {
-                let mut hist = Histogram::new(p);
-                hist.build(&bins, &active, rows, &og, &oh, identity);
-                for f in (0..p).filter(|&f| active[f]) {
-                    let mut want = [HistBin::default(); HIST_BINS];
-                    for (k, &r) in rows.iter().enumerate() {
-                        let b = bins.col(f)[r as usize] as usize;
-                        want[b].add(f64::from(og[k]), f64::from(oh[k]));
+            // With hessians, and with unit hessians (an empty slice).
+            for (oh, unit) in [(&oh[..], false), (&[][..], true)] {
+                for active in [[true; 5], [true, true, false, true, true]] {
+                    let mut hist = Histogram::new(p);
+                    hist.build(&bins, &active, rows, &og, oh, identity);
+                    for f in (0..p).filter(|&f| active[f]) {
+                        let mut want = [HistBin::default(); HIST_BINS];
+                        for (k, &r) in rows.iter().enumerate() {
+                            let b = bins.col(f)[r as usize] as usize;
+                            let hk = if unit { 1.0 } else { f64::from(oh[k]) };
+                            want[b].add(f64::from(og[k]), hk);
+                        }
+                        assert_eq!(hist.feature(f), &want[..], "feature {f}");
+                        assert_eq!(hist.mask(f), mask_of_counts(&want), "feature {f}");
                     }
-                    assert_eq!(hist.feature(f), &want[..], "feature {f}");
-                    assert_eq!(hist.mask(f), mask_of_counts(&want), "feature {f}");
                 }
             }
         }
