@@ -241,6 +241,10 @@ fn add_tree_binned(raw: &mut [f64], k: usize, c: usize, tree: &Tree, bins: &Binn
     }
 }
 
+/// One tree of an iteration to grow: its class and grower, and its rows and
+/// active features.
+type TreeJob<'g, 'a> = ((usize, &'g mut Grower<'a>), &'g mut (Vec<u32>, Vec<bool>));
+
 /// Rows per task of [`add_leaf_values`], and fewer rows than this are
 /// updated on the calling thread.
 const LEAF_ADD_ROWS: usize = 1 << 16;
@@ -348,8 +352,11 @@ pub(crate) fn fit(params: &HgbParams, data: &TrainSet<'_>) -> Result<FittedHgb, 
     let mut col_perm: Vec<u32> = (0..n_features as u32).collect();
     let mut g = vec![0f32; n * k];
     let mut h = vec![0f32; n * k];
-    let mut rows: Vec<u32> = Vec::with_capacity(n);
-    let mut grower = Grower::new(&bins, &mapper);
+    // Per class: its tree's rows and active features, and a grower.
+    let mut plans: Vec<(Vec<u32>, Vec<bool>)> = (0..k)
+        .map(|_| (Vec::with_capacity(n), Vec::with_capacity(n_features)))
+        .collect();
+    let mut growers: Vec<Grower<'_>> = (0..k).map(|_| Grower::new(&bins, &mapper)).collect();
     let mut trees: Vec<Tree> = Vec::with_capacity(params.n_estimators * k);
     let mut gain = vec![0.0; n_features];
     let mut split_counts = vec![0u64; n_features];
@@ -361,7 +368,9 @@ pub(crate) fn fit(params: &HgbParams, data: &TrainSet<'_>) -> Result<FittedHgb, 
     for _iter in 0..params.n_estimators {
         train_history.push(loss.gradients(&y, w.as_deref(), &raw, &mut g, &mut h));
         let full = m_rows == n;
-        for c in 0..k {
+        // Every tree's rows and features are drawn first, in class order
+        // (the order the RNG has always been read in).
+        for (c, (rows, active)) in plans.iter_mut().enumerate() {
             rows.clear();
             if full {
                 rows.extend(0..n as u32);
@@ -372,13 +381,24 @@ pub(crate) fn fit(params: &HgbParams, data: &TrainSet<'_>) -> Result<FittedHgb, 
                 }
                 rows.extend_from_slice(&row_perm[..m_rows]);
             }
-            let mut active = vec![m_cols == n_features; n_features];
+            active.clear();
+            active.resize(n_features, m_cols == n_features);
             if m_cols < n_features {
                 draw(&mut col_perm, m_cols, &mut rng);
                 for &f in &col_perm[..m_cols] {
-                    active[f as usize] = true;
+                    if let Some(a) = active.get_mut(f as usize) {
+                        *a = true;
+                    }
                 }
             }
+        }
+        // The trees of one iteration (one per class) depend only on this
+        // iteration's gradients, so a multiclass iteration grows them
+        // concurrently, each with its own grower (and, inside, parallel
+        // nodes as usual): one tree's serial stretches (partitions, small
+        // nodes) overlap another's work. Each tree is the same whichever
+        // thread grows it, and they are used in class order below.
+        let grow = |((c, grower), (rows, active)): TreeJob<'_, '_>| {
             // Class-major gradients: this tree's are contiguous.
             let grads = GradView {
                 g: g.get(c * n..(c + 1) * n).unwrap_or(&[]),
@@ -390,11 +410,28 @@ pub(crate) fn fit(params: &HgbParams, data: &TrainSet<'_>) -> Result<FittedHgb, 
                 stride: 1,
                 offset: 0,
             };
-            let mut grown = grower.grow(&mut rows, &grads, &active, &rules);
+            grower.grow(rows, &grads, active, &rules)
+        };
+        let grown_trees: Vec<GrownTree> = if k > 1 {
+            growers
+                .par_iter_mut()
+                .enumerate()
+                .zip(plans.par_iter_mut())
+                .map(grow)
+                .collect()
+        } else {
+            growers
+                .iter_mut()
+                .enumerate()
+                .zip(plans.iter_mut())
+                .map(grow)
+                .collect()
+        };
+        for (c, (mut grown, (rows, _))) in grown_trees.into_iter().zip(&plans).enumerate() {
             if loss.updates_leaves() {
                 update_leaves_to_median(
                     &mut grown,
-                    &rows,
+                    rows,
                     &y,
                     w.as_deref(),
                     &raw,
@@ -406,7 +443,7 @@ pub(crate) fn fit(params: &HgbParams, data: &TrainSet<'_>) -> Result<FittedHgb, 
                 split_counts[f] += 1;
             }
             if full {
-                add_leaf_values(&mut raw, k, c, &grown, &rows);
+                add_leaf_values(&mut raw, k, c, &grown, rows);
             } else {
                 add_tree_binned(&mut raw, k, c, &grown.tree, &bins);
             }
@@ -423,8 +460,8 @@ pub(crate) fn fit(params: &HgbParams, data: &TrainSet<'_>) -> Result<FittedHgb, 
         }
     }
     train_history.push(loss.loss(&y, w.as_deref(), &raw));
-    // Hands its histograms to the next fit on this thread.
-    drop(grower);
+    // Hands their histograms to the next fit on their threads.
+    drop(growers);
 
     Ok(FittedHgb::new(super::model::FittedParts {
         n_features,
