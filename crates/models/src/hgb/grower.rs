@@ -111,6 +111,24 @@ struct FeatJob<'h> {
     parent: Option<(&'h mut FeatureCells, &'h mut BinMask)>,
 }
 
+/// The sizes of `n_groups` consecutive groups of `n` features: whole pairs
+/// shared out as evenly as possible (the larger groups first), and an odd
+/// feature in the last group. Empty groups are left out.
+fn group_sizes(n: usize, n_groups: usize) -> Vec<usize> {
+    let n_groups = n_groups.max(1);
+    let (pairs, odd) = (n / 2, n % 2);
+    let mut sizes: Vec<usize> = (0..n_groups)
+        .map(|i| 2 * (pairs / n_groups + usize::from(i < pairs % n_groups)))
+        .collect();
+    if let Some(last) = sizes.iter_mut().rev().find(|s| **s > 0) {
+        *last += odd;
+    } else if let Some(first) = sizes.first_mut() {
+        *first += odd;
+    }
+    sizes.retain(|&s| s > 0);
+    sizes
+}
+
 /// What the work on one node reads.
 struct NodeCtx<'c> {
     bins: &'c BinnedMatrix,
@@ -384,9 +402,22 @@ impl<'a> Grower<'a> {
             return ctx.run(&mut jobs, &mut self.split_scratch);
         }
         let n_groups = (2 * rayon::current_num_threads()).clamp(1, jobs.len().max(1));
-        let per = jobs.len().div_ceil(n_groups).max(1);
-        let results: Vec<(Option<SplitInfo>, Option<SplitInfo>)> = jobs
-            .par_chunks_mut(per)
+        // Groups of whole pairs (the builds go two features per pass), as
+        // even as pairs allow: 28 features in 4 groups are 8, 8, 6, 6 (not
+        // 7, 7, 7, 7 with one single build each); the odd feature, if any,
+        // joins the last group.
+        let sizes = group_sizes(jobs.len(), n_groups);
+        let mut groups: Vec<&mut [FeatJob<'_>]> = Vec::with_capacity(sizes.len());
+        let mut rest: &mut [FeatJob<'_>] = &mut jobs;
+        for size in sizes {
+            let Some((group, tail)) = std::mem::take(&mut rest).split_at_mut_checked(size) else {
+                break;
+            };
+            groups.push(group);
+            rest = tail;
+        }
+        let results: Vec<(Option<SplitInfo>, Option<SplitInfo>)> = groups
+            .into_par_iter()
             .map_init(SplitScratch::default, |scratch, group| {
                 ctx.run(group, scratch)
             })
@@ -632,6 +663,24 @@ mod tests {
     /// A tree grown on a large node (feature groups searched in parallel)
     /// is the same on 1, 2 and 3 threads, and the same as when every
     /// feature is handled on the calling thread.
+    #[test]
+    fn feature_groups_are_whole_pairs_covering_every_feature() {
+        assert_eq!(group_sizes(28, 4), vec![8, 8, 6, 6]);
+        assert_eq!(group_sizes(29, 4), vec![8, 8, 6, 7]);
+        assert_eq!(group_sizes(3, 4), vec![3]);
+        assert_eq!(group_sizes(1, 4), vec![1]);
+        assert_eq!(group_sizes(0, 4), Vec::<usize>::new());
+        for n in 0..70 {
+            for g in 1..9 {
+                let s = group_sizes(n, g);
+                assert_eq!(s.iter().sum::<usize>(), n, "{n} in {g}");
+                assert!(s.len() <= g && s.iter().all(|&x| x > 0));
+                let odd = s.iter().filter(|&&x| x % 2 == 1).count();
+                assert!(odd <= 1 && (odd == 0 || s.last().is_some_and(|x| x % 2 == 1)));
+            }
+        }
+    }
+
     #[test]
     fn feature_groups_give_the_same_tree_on_any_thread_count() {
         let (n, p) = (40_000, 8);
