@@ -319,21 +319,49 @@ fn same_seed_same_model_on_one_and_two_threads() {
         .with_colsample(0.5)
         .with_early_stopping(true)
         .with_seed(42);
-    let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
-        pool.install(|| {
-            let m = params
-                .fit(&TrainSet::new(x.view(), classes(&y, 3)))
-                .unwrap();
-            serde_json::to_string(&m.to_serialized().unwrap()).unwrap()
-        })
-    };
+    let run = |threads| fitted_json_on(threads, &params, &x, &y, 3);
     let one = run(1);
     assert_eq!(one, run(2));
     assert_eq!(one, run(2));
+}
+
+/// The serialized model `params` fit on `threads` threads.
+fn fitted_json_on(
+    threads: usize,
+    params: &HgbParams,
+    x: &Array2<f64>,
+    y: &Array1<usize>,
+    n_classes: usize,
+) -> String {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    pool.install(|| {
+        let m = params
+            .fit(&TrainSet::new(x.view(), classes(y, n_classes)))
+            .unwrap();
+        serde_json::to_string(&m.to_serialized().unwrap()).unwrap()
+    })
+}
+
+/// More classes than trees grown at once (10 > 8): the trees of an
+/// iteration grow in two waves, and the model is the same on any number of
+/// threads.
+#[test]
+fn many_classes_give_the_same_model_on_one_and_three_threads() {
+    let (x, s) = data(2000, 4, 31);
+    let y: Array1<usize> = s
+        .iter()
+        .map(|&v| ((v + 2.0) * 2.5).clamp(0.0, 9.0) as usize)
+        .collect();
+    assert_eq!(y.iter().copied().max(), Some(9));
+    let params = HgbParams::default()
+        .with_n_estimators(5)
+        .with_colsample(0.75)
+        .with_seed(3);
+    let one = fitted_json_on(1, &params, &x, &y, 10);
+    assert_eq!(one, fitted_json_on(3, &params, &x, &y, 10));
 }
 
 #[test]
@@ -409,17 +437,8 @@ fn large_nodes_partitioned_in_parallel_give_the_same_model() {
     let (x, s) = data(50_000, 4, 27);
     let y = labels(&s, 28);
     let params = HgbParams::default().with_n_estimators(5).with_seed(3);
-    let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
-        pool.install(|| {
-            let m = params
-                .fit(&TrainSet::new(x.view(), classes(&y, 2)))
-                .unwrap();
-            serde_json::to_string(&m.to_serialized().unwrap()).unwrap()
-        })
-    };
-    assert_eq!(run(1), run(2));
+    assert_eq!(
+        fitted_json_on(1, &params, &x, &y, 2),
+        fitted_json_on(2, &params, &x, &y, 2)
+    );
 }
