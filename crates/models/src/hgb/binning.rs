@@ -151,6 +151,78 @@ fn averaged_inverted_cdf(sorted: &[f64], k: usize, m: usize) -> f64 {
     }
 }
 
+fn data_len(n_rows: usize, n_features: usize) -> usize {
+    n_rows.saturating_mul(n_features)
+}
+
+/// Rows per task of the row-wise passes over the matrix (binning).
+const ROW_BLOCK: usize = 1024;
+
+/// Whether each column of `x` holds a NaN, reading `x` in row blocks.
+fn missing_per_feature(x: ArrayView2<'_, f64>, par: bool) -> Vec<bool> {
+    let (n, p) = (x.nrows(), x.ncols());
+    let block = |b: usize| {
+        let mut miss = vec![false; p];
+        let hi = ((b + 1) * ROW_BLOCK).min(n);
+        for r in b * ROW_BLOCK..hi {
+            for (m, v) in miss.iter_mut().zip(x.row(r)) {
+                *m |= v.is_nan();
+            }
+        }
+        miss
+    };
+    let or = |mut a: Vec<bool>, b: Vec<bool>| {
+        for (x, y) in a.iter_mut().zip(b) {
+            *x |= y;
+        }
+        a
+    };
+    let blocks = n.div_ceil(ROW_BLOCK);
+    if par {
+        (0..blocks)
+            .into_par_iter()
+            .map(block)
+            .reduce(|| vec![false; p], or)
+    } else {
+        (0..blocks).map(block).fold(vec![false; p], or)
+    }
+}
+
+/// The non-NaN values of each column of `x` at `rows` (in their order),
+/// gathered row by row in blocks.
+fn non_nan_columns(
+    x: ArrayView2<'_, f64>,
+    rows: impl Iterator<Item = usize>,
+    n_rows: usize,
+    par: bool,
+) -> Vec<Vec<f64>> {
+    let p = x.ncols();
+    let rows: Vec<usize> = rows.collect();
+    let block = |part: &[usize]| {
+        let mut cols: Vec<Vec<f64>> = (0..p).map(|_| Vec::with_capacity(part.len())).collect();
+        for &r in part {
+            for (c, &v) in cols.iter_mut().zip(x.row(r)) {
+                if !v.is_nan() {
+                    c.push(v);
+                }
+            }
+        }
+        cols
+    };
+    let parts: Vec<Vec<Vec<f64>>> = if par {
+        rows.par_chunks(ROW_BLOCK).map(block).collect()
+    } else {
+        rows.chunks(ROW_BLOCK).map(block).collect()
+    };
+    let mut out: Vec<Vec<f64>> = (0..p).map(|_| Vec::with_capacity(n_rows)).collect();
+    for part in parts {
+        for (o, c) in out.iter_mut().zip(part) {
+            o.extend_from_slice(&c);
+        }
+    }
+    out
+}
+
 /// Thresholds of one feature from its (unsorted, NaN-free) values.
 fn feature_thresholds(mut values: Vec<f64>, max_bins: usize) -> Vec<f64> {
     if values.is_empty() {
@@ -209,29 +281,30 @@ impl BinMapper {
     /// the same training rows. `has_missing` looks at every row, as
     /// scikit-learn's does (it reads the binned training data).
     pub fn fit(x: ArrayView2<'_, f64>, max_bins: usize, seed: u64) -> Self {
-        let n = x.nrows();
+        let (n, p) = (x.nrows(), x.ncols());
         let rows: Option<Vec<usize>> = (n > BINNING_SUBSAMPLE).then(|| sklearn_subsample(n, seed));
-        let one = |f: usize| {
-            let col = x.column(f);
-            let has_missing = col.iter().any(|v| v.is_nan());
-            let values: Vec<f64> = match &rows {
-                Some(rows) => rows
-                    .iter()
-                    .map(|&i| col[i])
-                    .filter(|v| !v.is_nan())
-                    .collect(),
-                None => col.iter().copied().filter(|v| !v.is_nan()).collect(),
-            };
-            (feature_thresholds(values, max_bins), has_missing)
+        let par = n.saturating_mul(p) >= PAR_MIN_VALUES;
+        // Both passes read the matrix row by row, in blocks (a row-major
+        // matrix read column by column touches every cache line once per
+        // feature: 28 times for 28 features).
+        let has_missing = missing_per_feature(x, par);
+        let values = match &rows {
+            Some(rows) => non_nan_columns(x, rows.iter().copied(), rows.len(), par),
+            None => non_nan_columns(x, 0..n, n, par),
         };
-        let per_feature: Vec<(Vec<f64>, bool)> = if n.saturating_mul(x.ncols()) < PAR_MIN_VALUES {
-            (0..x.ncols()).map(one).collect()
+        let per_feature: Vec<Vec<f64>> = if par {
+            values
+                .into_par_iter()
+                .map(|v| feature_thresholds(v, max_bins))
+                .collect()
         } else {
-            (0..x.ncols()).into_par_iter().map(one).collect()
+            values
+                .into_iter()
+                .map(|v| feature_thresholds(v, max_bins))
+                .collect()
         };
-        let (thresholds, has_missing) = per_feature.into_iter().unzip();
         BinMapper {
-            thresholds,
+            thresholds: per_feature,
             has_missing,
         }
     }
@@ -269,21 +342,36 @@ impl BinMapper {
     pub fn transform(&self, x: ArrayView2<'_, f64>) -> BinnedMatrix {
         let n_rows = x.nrows();
         let mut data = vec![0u8; n_rows * self.n_features()];
-        let bin_col = |(f, (out, t)): (usize, (&mut [u8], &Vec<f64>))| {
-            for (o, v) in out.iter_mut().zip(x.column(f).iter()) {
-                *o = Self::bin_value(t, *v);
+        if n_rows == 0 {
+            return BinnedMatrix { n_rows, data };
+        }
+        // Row blocks: all the features of a block are binned while its rows
+        // are in cache (one column at a time over the whole matrix would
+        // read every cache line once per feature). Each block writes its
+        // own piece of every column.
+        let n_blocks = n_rows.div_ceil(ROW_BLOCK);
+        let mut pieces: Vec<Vec<&mut [u8]>> = (0..n_blocks)
+            .map(|_| Vec::with_capacity(self.n_features()))
+            .collect();
+        for col in data.chunks_mut(n_rows) {
+            for (piece, out) in pieces.iter_mut().zip(col.chunks_mut(ROW_BLOCK)) {
+                piece.push(out);
+            }
+        }
+        let bin_block = |(b, outs): (usize, Vec<&mut [u8]>)| {
+            let lo = b * ROW_BLOCK;
+            for ((f, out), t) in outs.into_iter().enumerate().zip(&self.thresholds) {
+                let col = x.column(f);
+                let seg = col.slice(ndarray::s![lo..lo + out.len()]);
+                for (o, v) in out.iter_mut().zip(seg.iter()) {
+                    *o = Self::bin_value(t, *v);
+                }
             }
         };
-        if n_rows > 0 && data.len() < PAR_MIN_VALUES {
-            data.chunks_mut(n_rows)
-                .zip(self.thresholds.iter())
-                .enumerate()
-                .for_each(bin_col);
-        } else if n_rows > 0 {
-            data.par_chunks_mut(n_rows)
-                .zip(self.thresholds.par_iter())
-                .enumerate()
-                .for_each(bin_col);
+        if data_len(n_rows, self.n_features()) < PAR_MIN_VALUES {
+            pieces.into_iter().enumerate().for_each(bin_block);
+        } else {
+            pieces.into_par_iter().enumerate().for_each(bin_block);
         }
         BinnedMatrix { n_rows, data }
     }
@@ -293,6 +381,42 @@ impl BinMapper {
 mod tests {
     use super::*;
     use ndarray::array;
+
+    /// The row-block passes (fit and transform) give what column-by-column
+    /// passes give, on both layouts, with NaN only in one block of one
+    /// column.
+    #[test]
+    fn row_blocks_match_column_passes() {
+        let n = 2 * ROW_BLOCK + 77;
+        let x = ndarray::Array2::from_shape_fn((n, 3), |(i, j)| {
+            if j == 1 && i == ROW_BLOCK + 5 {
+                f64::NAN
+            } else {
+                ((i * (j + 7) * 7919) % 613) as f64 / 7.0
+            }
+        });
+        let fortran = x.t().as_standard_layout().into_owned().reversed_axes();
+        for x in [x.view(), fortran.view()] {
+            let m = BinMapper::fit(x, 255, 0);
+            assert_eq!(m.has_missing, vec![false, true, false]);
+            let b = m.transform(x);
+            for f in 0..3 {
+                let col: Vec<f64> = x
+                    .column(f)
+                    .iter()
+                    .copied()
+                    .filter(|v| !v.is_nan())
+                    .collect();
+                assert_eq!(m.thresholds[f], feature_thresholds(col, 255), "feature {f}");
+                let want: Vec<u8> = x
+                    .column(f)
+                    .iter()
+                    .map(|&v| BinMapper::bin_value(&m.thresholds[f], v))
+                    .collect();
+                assert_eq!(b.col(f), &want[..], "feature {f}");
+            }
+        }
+    }
 
     #[test]
     fn few_distinct_values_get_midpoint_thresholds() {
