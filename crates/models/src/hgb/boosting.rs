@@ -435,7 +435,7 @@ pub(crate) fn fit(params: &HgbParams, data: &TrainSet<'_>) -> Result<FittedHgb, 
                 grower.grow(rows, &grads, active, &rules)
             };
             let jobs = growers.iter_mut().zip(lane_rows.iter_mut()).take(wave);
-            let grown_trees: Vec<GrownTree> = if wave > 1 {
+            let mut grown_trees: Vec<GrownTree> = if wave > 1 {
                 jobs.collect::<Vec<_>>()
                     .into_par_iter()
                     .enumerate()
@@ -444,7 +444,6 @@ pub(crate) fn fit(params: &HgbParams, data: &TrainSet<'_>) -> Result<FittedHgb, 
             } else {
                 jobs.enumerate().map(grow).collect()
             };
-            let mut grown_trees = grown_trees;
             for (grown, rows) in grown_trees.iter_mut().zip(&lane_rows) {
                 if loss.updates_leaves() {
                     update_leaves_to_median(
