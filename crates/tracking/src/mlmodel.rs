@@ -133,12 +133,9 @@ impl LoggedModel {
         signature: Option<&Signature>,
     ) -> Self {
         LoggedModel {
-            run_id: run_id.to_string(),
-            artifact_path: artifact_path.to_string(),
             model_uuid: crate::ids::new_id(),
             utc_time_created: crate::time::utc_created(),
-            flavor: flavor.clone(),
-            signature: signature.cloned(),
+            ..LoggedModel::unstamped(run_id, artifact_path, flavor, signature)
         }
     }
 
@@ -154,9 +151,12 @@ impl LoggedModel {
         signature: Option<&Signature>,
     ) -> Self {
         LoggedModel {
+            run_id: run_id.to_string(),
+            artifact_path: artifact_path.to_string(),
             model_uuid: String::new(),
             utc_time_created: String::new(),
-            ..LoggedModel::new(run_id, artifact_path, flavor, signature)
+            flavor: flavor.clone(),
+            signature: signature.cloned(),
         }
     }
 

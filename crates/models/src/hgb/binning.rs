@@ -151,10 +151,6 @@ fn averaged_inverted_cdf(sorted: &[f64], k: usize, m: usize) -> f64 {
     }
 }
 
-fn data_len(n_rows: usize, n_features: usize) -> usize {
-    n_rows.saturating_mul(n_features)
-}
-
 /// Rows per task of the row-wise passes over the matrix (binning).
 const ROW_BLOCK: usize = 1024;
 
@@ -190,14 +186,8 @@ fn missing_per_feature(x: ArrayView2<'_, f64>, par: bool) -> Vec<bool> {
 
 /// The non-NaN values of each column of `x` at `rows` (in their order),
 /// gathered row by row in blocks.
-fn non_nan_columns(
-    x: ArrayView2<'_, f64>,
-    rows: impl Iterator<Item = usize>,
-    n_rows: usize,
-    par: bool,
-) -> Vec<Vec<f64>> {
+fn non_nan_columns(x: ArrayView2<'_, f64>, rows: &[usize], par: bool) -> Vec<Vec<f64>> {
     let p = x.ncols();
-    let rows: Vec<usize> = rows.collect();
     let block = |part: &[usize]| {
         let mut cols: Vec<Vec<f64>> = (0..p).map(|_| Vec::with_capacity(part.len())).collect();
         for &r in part {
@@ -214,7 +204,7 @@ fn non_nan_columns(
     } else {
         rows.chunks(ROW_BLOCK).map(block).collect()
     };
-    let mut out: Vec<Vec<f64>> = (0..p).map(|_| Vec::with_capacity(n_rows)).collect();
+    let mut out: Vec<Vec<f64>> = (0..p).map(|_| Vec::with_capacity(rows.len())).collect();
     for part in parts {
         for (o, c) in out.iter_mut().zip(part) {
             o.extend_from_slice(&c);
@@ -289,8 +279,8 @@ impl BinMapper {
         // feature: 28 times for 28 features).
         let has_missing = missing_per_feature(x, par);
         let values = match &rows {
-            Some(rows) => non_nan_columns(x, rows.iter().copied(), rows.len(), par),
-            None => non_nan_columns(x, 0..n, n, par),
+            Some(rows) => non_nan_columns(x, rows, par),
+            None => non_nan_columns(x, &(0..n).collect::<Vec<_>>(), par),
         };
         let per_feature: Vec<Vec<f64>> = if par {
             values
@@ -345,6 +335,7 @@ impl BinMapper {
         if n_rows == 0 {
             return BinnedMatrix { n_rows, data };
         }
+        let par = data.len() >= PAR_MIN_VALUES;
         // Row blocks: all the features of a block are binned while its rows
         // are in cache (one column at a time over the whole matrix would
         // read every cache line once per feature). Each block writes its
@@ -368,10 +359,10 @@ impl BinMapper {
                 }
             }
         };
-        if data_len(n_rows, self.n_features()) < PAR_MIN_VALUES {
-            pieces.into_iter().enumerate().for_each(bin_block);
-        } else {
+        if par {
             pieces.into_par_iter().enumerate().for_each(bin_block);
+        } else {
+            pieces.into_iter().enumerate().for_each(bin_block);
         }
         BinnedMatrix { n_rows, data }
     }

@@ -19,18 +19,27 @@ use crate::error::{Result, TrackingError};
 /// Writes `contents` to `target` atomically; the temp file goes in `tmp_dir`
 /// (same file system). Parent directories are created.
 pub(crate) fn atomic_write(target: &Path, contents: &[u8], tmp_dir: &Path) -> Result<()> {
+    replace_via_tmp(target, tmp_dir, |tmp| {
+        let mut f = File::create(tmp).map_err(|e| TrackingError::io(tmp, e))?;
+        f.write_all(contents).map_err(|e| TrackingError::io(tmp, e))
+    })
+}
+
+/// Has `fill` create a temporary file in `tmp_dir`, then renames it onto
+/// `target` (creating both directories first); the temporary file is
+/// removed when either step fails.
+fn replace_via_tmp(
+    target: &Path,
+    tmp_dir: &Path,
+    fill: impl FnOnce(&Path) -> Result<()>,
+) -> Result<()> {
     if let Some(parent) = target.parent() {
         fs::create_dir_all(parent).map_err(|e| TrackingError::io(parent, e))?;
     }
     fs::create_dir_all(tmp_dir).map_err(|e| TrackingError::io(tmp_dir, e))?;
     let tmp = tmp_dir.join(format!(".mlw-tmp-{}", crate::ids::new_id()));
-    let res = (|| {
-        let mut f = File::create(&tmp).map_err(|e| TrackingError::io(&tmp, e))?;
-        f.write_all(contents)
-            .map_err(|e| TrackingError::io(&tmp, e))?;
-        drop(f);
-        fs::rename(&tmp, target).map_err(|e| TrackingError::io(target, e))
-    })();
+    let res = fill(&tmp)
+        .and_then(|()| fs::rename(&tmp, target).map_err(|e| TrackingError::io(target, e)));
     if res.is_err() {
         let _ = fs::remove_file(&tmp);
     }
@@ -135,18 +144,11 @@ pub(crate) fn read_kv_dir(dir: &Path) -> Result<Vec<(String, String)>> {
 /// writing it back. It stays a copy, not a hard link: a logged artifact must
 /// not change when the user edits the file it came from in place.
 pub(crate) fn copy_file(src: &Path, dst: &Path, tmp_dir: &Path) -> Result<()> {
-    if let Some(parent) = dst.parent() {
-        fs::create_dir_all(parent).map_err(|e| TrackingError::io(parent, e))?;
-    }
-    fs::create_dir_all(tmp_dir).map_err(|e| TrackingError::io(tmp_dir, e))?;
-    let tmp = tmp_dir.join(format!(".mlw-tmp-{}", crate::ids::new_id()));
-    let res = fs::copy(src, &tmp)
-        .map_err(|e| TrackingError::io(src, e))
-        .and_then(|_| fs::rename(&tmp, dst).map_err(|e| TrackingError::io(dst, e)));
-    if res.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    res
+    replace_via_tmp(dst, tmp_dir, |tmp| {
+        fs::copy(src, tmp)
+            .map(drop)
+            .map_err(|e| TrackingError::io(src, e))
+    })
 }
 
 /// An exclusive lock on a lock file, released on drop.
