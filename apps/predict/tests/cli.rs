@@ -1,7 +1,7 @@
 //! The real `mlw-predict` binary on real CSV and Parquet files.
 
 // One fixture for the inference, predict and serve tests.
-#[path = "../../../crates/inference/tests/common/mod.rs"]
+#[path = "../../../crates/inference/tests/it/common/mod.rs"]
 mod common;
 
 use mlw_inference::{Predictor, compare_predictions};

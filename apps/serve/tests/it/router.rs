@@ -1,8 +1,6 @@
 //! The router in-process: every route, every error status, auth.
 
-// One fixture for the inference, predict and serve tests.
-#[path = "../../../crates/inference/tests/common/mod.rs"]
-mod common;
+use crate::common;
 
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};

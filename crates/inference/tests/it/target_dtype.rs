@@ -1,7 +1,7 @@
 //! The recorded target dtype: stored only when set, reloaded, and it turns
 //! integer class labels into numbers in the primary output.
 
-mod common;
+use crate::common;
 
 use mlw_inference::{ModelBundle, Predictor};
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! The bundle on disk: round trip, checksums, format versions, model
 //! references through a file store.
 
-mod common;
+use crate::common;
 
 use mlw_inference::{
     InferenceError, ModelBundle, Predictor, Violation, load_model, sha256_hex, skew_check,

@@ -1,8 +1,6 @@
 //! The real binary on a real socket: predict, hot swap, graceful shutdown.
 
-// One fixture for the inference, predict and serve tests.
-#[path = "../../../crates/inference/tests/common/mod.rs"]
-mod common;
+use crate::common;
 
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};

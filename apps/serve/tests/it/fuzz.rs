@@ -1,8 +1,6 @@
 //! Arbitrary bodies never panic the server and never get a 500.
 
-// One fixture for the inference, predict and serve tests.
-#[path = "../../../crates/inference/tests/common/mod.rs"]
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::Request;
