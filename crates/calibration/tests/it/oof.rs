@@ -2,9 +2,7 @@
 //! public API: which member and calibrator predict each row, and that the
 //! model is the one `fit` returns.
 
-mod common;
-
-use common::classification;
+use crate::common::classification;
 use mlw_calibration::{CalibratedClassifierParams, CalibrationError, CalibrationMethod, Cv};
 use mlw_models::registry::Registry;
 use mlw_models::{Estimator, FittedEstimator, Target, TrainSet};

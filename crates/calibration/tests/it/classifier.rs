@@ -1,9 +1,7 @@
 //! The calibrated classifier through the public API: modes, multiclass,
 //! storage through the registry, errors.
 
-mod common;
-
-use common::{Uniform, classification};
+use crate::common::{Uniform, classification};
 use mlw_calibration::{
     CalibratedClassifierParams, CalibratedEstimator, CalibrationError, CalibrationMethod, Cv,
     IsotonicCalibrator, ScoreKind, ScoreSource, SigmoidCalibrator, register, reliability_report,
