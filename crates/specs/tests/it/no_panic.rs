@@ -4,7 +4,7 @@
 use mlw_specs::{LoadOptions, load_spec_str, load_spec_str_with};
 use proptest::prelude::*;
 
-const SEED: &str = include_str!("../../../configs/seed.toml");
+const SEED: &str = include_str!("../../../../configs/seed.toml");
 
 proptest! {
     #[test]
