@@ -1,6 +1,6 @@
 //! The REST backend against a real MLflow server, read back by `MlflowClient`.
 
-mod common;
+use crate::common;
 
 use mlw_tracking::{RestConfig, RestStore, RunStart, Tracker, TrackingError};
 

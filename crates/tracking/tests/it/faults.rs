@@ -1,12 +1,12 @@
 //! Retries, idempotence and the spool, with a fault-injecting proxy in front
 //! of the real MLflow server.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use common::proxy::{Fault, Proxy};
+use crate::common::proxy::{Fault, Proxy};
 use mlw_tracking::{
     Batch, FileStore, FlavorConf, Metric, NewVersion, ResilientTracker, RestConfig, RestStore,
     RetryPolicy, RunStart, RunStatus, Tracker, TrackingError, is_pending_version, sync,

@@ -1,6 +1,6 @@
 //! The file store, read back by MLflow's own `MlflowClient`.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
