@@ -1,8 +1,6 @@
 //! Comparing candidates on the same folds.
 
-mod common;
-
-use common::{binary_data, binary_dataset, linear_regression_data};
+use crate::common::{binary_data, binary_dataset, linear_regression_data};
 use mlw_eval::Metric;
 use mlw_eval::split::{kfold, stratified_kfold};
 use mlw_models::registry::Registry;

@@ -3,9 +3,7 @@
 //! n`, and a search that scores the `n_estimators` of a candidate from one
 //! fit reports what fitting every trial directly reports.
 
-mod common;
-
-use common::{binary_data, binary_dataset, ints, linear_regression_data};
+use crate::common::{binary_data, binary_dataset, ints, linear_regression_data};
 use mlw_eval::Metric;
 use mlw_eval::split::{kfold, stratified_kfold};
 use mlw_models::registry::Registry;

@@ -1,9 +1,7 @@
 //! The search loop through the public API: determinism across thread
 //! counts, budgets, pruning, failures.
 
-mod common;
-
-use common::{binary_data, binary_dataset, ints, linear_regression_data};
+use crate::common::{binary_data, binary_dataset, ints, linear_regression_data};
 use mlw_eval::Metric;
 use mlw_eval::split::{kfold, stratified_kfold};
 use mlw_models::registry::Registry;
