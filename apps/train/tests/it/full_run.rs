@@ -4,9 +4,7 @@
 //! replayed by `mlw-train sync` to the real MLflow server that
 //! `scripts/test.sh` starts (`MLW_TEST_MLFLOW_URI`).
 
-mod common;
-
-use common::{bin, run, workspace};
+use crate::common::{bin, run, workspace};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -1,8 +1,6 @@
 //! The `mlw-train` command line, run as a real process.
 
-mod common;
-
-use common::{bin, run, workspace};
+use crate::common::{bin, run, workspace};
 use std::path::{Path, PathBuf};
 
 /// Every config of the invalid corpus exits with code 2 and prints each of
