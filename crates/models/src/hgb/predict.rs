@@ -1,17 +1,30 @@
 //! Fast prediction: the ensemble flattened once into one array of compact
-//! 16-byte nodes (siblings adjacent), walked tree by tree over a block of
-//! 64 rows (the block stays in L1, the tree in cache), eight rows at a time
-//! so that their memory accesses overlap.
+//! 16-byte nodes (siblings adjacent), evaluated tree by tree over a block
+//! of 64 rows (the block stays in L1, the tree in cache), eight rows at a
+//! time.
 //!
-//! - The walk is branch-free: a leaf points to itself whatever the value
-//!   (its threshold is +∞ and NaN goes left), so every lane takes the
-//!   tree's depth in steps without asking whether it has arrived; the leaf
-//!   values live in their own array.
-//! - Each group of eight rows is transposed first (feature-major), and a
-//!   node stores `feature × 8`: lane `j` reads `xt[node.foff + j]`, so no
-//!   register holds a row offset.
-//! - A group without NaN compares only `v <= threshold`; the missing-value
-//!   direction is looked at only in groups that have a NaN.
+//! - A tree of at most 32 leaves (every tree of the default 31-leaf
+//!   models) is evaluated by leaf elimination ([`QsNode`]): each split
+//!   node clears, for the rows it sends right, the bits of the leaves of
+//!   its left subtree, and the lowest bit left is the leaf. That is
+//!   straight-line vector code with no dependent loads; compiled for
+//!   AVX-512/AVX2 with run-time dispatch (`multiversion`), it predicts the
+//!   `hgb_predict` bench (100 trees of 31 leaves, 28 features, 1,000 rows)
+//!   at 4.3M rows/s against 1.9M for the walk below (bit-identical; with
+//!   SSE2 only it gave 2.5M).
+//! - Larger trees are walked, eight rows at a time so that their memory
+//!   accesses overlap:
+//!
+//!   - the walk is branch-free: a leaf points to itself whatever the value
+//!     (its threshold is +∞ and NaN goes left), so every lane takes the
+//!     tree's depth in steps without asking whether it has arrived; the
+//!     leaf values live in their own array;
+//!   - each group of eight rows is transposed first (feature-major), and a
+//!     node stores `feature × 8`: lane `j` reads `xt[node.foff + j]`, so no
+//!     register holds a row offset (leaf elimination reads the same
+//!     groups);
+//!   - a group without NaN compares only `v <= threshold`; the
+//!     missing-value direction is looked at only in groups that have a NaN.
 //! - Fewer rows than a group (a single row being served): the lanes walk
 //!   eight *trees* of the one row instead.
 //!
@@ -51,6 +64,43 @@ struct FlatNode {
 struct TreeMeta {
     root: usize,
     depth: u32,
+    /// The tree's split nodes in [`FlatForest::qs_nodes`] and its first
+    /// leaf in [`FlatForest::qs_leaves`], when it has at most
+    /// [`QS_MAX_LEAVES`] leaves (see [`QsNode`]).
+    qs: Option<QsTree>,
+}
+
+/// A tree in the leaf-elimination form: its split nodes `nodes` (a range
+/// of [`FlatForest::qs_nodes`]) and leaves from `leaves` on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct QsTree {
+    start: u32,
+    end: u32,
+    leaves: u32,
+}
+
+/// Trees with at most this many leaves are evaluated by leaf elimination
+/// (one bit per leaf in a `u32`).
+const QS_MAX_LEAVES: usize = 32;
+
+/// A split node for evaluation by leaf elimination (the QuickScorer idea,
+/// Lucchese et al., SIGIR 2015): number a tree's leaves left to right; a
+/// row that goes right at a node can reach none of the leaves of the
+/// node's left subtree, so `mask` clears their bits. After every node of
+/// the tree has been applied (in any order), the lowest bit still set is
+/// the row's leaf: each leaf left of it lies in the left subtree of a node
+/// on the row's path where the row went right, and the row's own leaf is
+/// in no subtree it was sent away from. The nodes are independent of each
+/// other, so eight rows run through them as straight-line vector code
+/// (compare, select, and) instead of a chain of dependent loads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct QsNode {
+    /// Rows with `v <= thr` go left.
+    thr: f64,
+    /// Feature index × [`LANES`].
+    foff: u32,
+    /// All bits but the left subtree's leaves.
+    mask: u32,
 }
 
 /// All trees of a model in one array with absolute child indices.
@@ -62,6 +112,12 @@ pub(crate) struct FlatForest {
     /// Leaf values by node index (0 for split nodes).
     values: Vec<f64>,
     trees: Vec<TreeMeta>,
+    /// The split nodes of the trees evaluated by leaf elimination.
+    qs_nodes: Vec<QsNode>,
+    /// Whether NaN goes left, by [`FlatForest::qs_nodes`] index.
+    qs_missing_left: Vec<bool>,
+    /// Their leaf values, left to right.
+    qs_leaves: Vec<f64>,
     /// Rows passed to [`FlatForest::add_raw`] have at least this many values.
     n_features: usize,
 }
@@ -83,6 +139,8 @@ impl FlatForest {
         let mut flags = Vec::with_capacity(total);
         let mut values = Vec::with_capacity(total);
         let mut metas = Vec::with_capacity(trees.len());
+        let (mut qs_nodes, mut qs_missing_left, mut qs_leaves) =
+            (Vec::new(), Vec::new(), Vec::new());
         let placeholder = FlatNode {
             thr: 0.0,
             foff: 0,
@@ -133,13 +191,21 @@ impl FlatForest {
                 *nodes.get_mut(slot)? = flat;
                 *flags.get_mut(slot)? = flag;
             }
-            metas.push(TreeMeta { root: base, depth });
+            let qs = qs_tree(t, &mut qs_nodes, &mut qs_missing_left, &mut qs_leaves)?;
+            metas.push(TreeMeta {
+                root: base,
+                depth,
+                qs,
+            });
         }
         Some(FlatForest {
             nodes,
             flags,
             values,
             trees: metas,
+            qs_nodes,
+            qs_missing_left,
+            qs_leaves,
             n_features,
         })
     }
@@ -235,23 +301,28 @@ impl FlatForest {
                 }
             }
         }
-        for (t, tree) in self.trees.iter().enumerate() {
-            let c = t % k;
-            for (g, (xg, &has_nan)) in xt.chunks_exact(gsize).zip(&nan).enumerate() {
-                if g >= n_groups {
-                    break;
-                }
-                let mut idx = [tree.root; LANES];
-                self.walk_any(xg, has_nan, &mut idx, tree.depth);
-                for (j, &i) in idx.iter().enumerate() {
-                    if let (Some(o), Some(&v)) =
-                        (ob.get_mut((g * LANES + j) * k + c), self.values.get(i))
-                    {
-                        *o += v;
-                    }
-                }
-            }
-        }
+        add_trees(self, xt, &nan, n_groups, k, ob);
+    }
+
+    /// The leaf values of the [`LANES`] rows of a transposed group in a
+    /// tree of the leaf-elimination form ([`QsNode`]).
+    #[inline(always)]
+    fn eliminate(&self, xg: &[f64], nan: bool, q: QsTree) -> [f64; LANES] {
+        let range = q.start as usize..q.end as usize;
+        let nodes = self.qs_nodes.get(range.clone()).unwrap_or(&[]);
+        let bits = if nan {
+            let ml = self.qs_missing_left.get(range).unwrap_or(&[]);
+            leaf_bits::<true>(nodes, ml, xg)
+        } else {
+            leaf_bits::<false>(nodes, &[], xg)
+        };
+        let leaves = self.qs_leaves.get(q.leaves as usize..).unwrap_or(&[]);
+        bits.map(|b| {
+            leaves
+                .get(b.trailing_zeros() as usize)
+                .copied()
+                .unwrap_or(0.0)
+        })
     }
 
     /// One row: [`LANES`] trees at a time (the row broadcast to every
@@ -280,6 +351,132 @@ impl FlatForest {
             }
         }
     }
+}
+
+/// Adds every tree's leaf values to the block's `ob` (`k` scores per row)
+/// for its `n_groups` transposed groups `xt` (`nan`: whether a group holds
+/// a NaN), tree by tree. Compiled for several instruction sets (chosen at
+/// run time), for the vector code of [`leaf_bits`].
+#[multiversion::multiversion(targets = "simd")]
+fn add_trees(f: &FlatForest, xt: &[f64], nan: &[bool], n_groups: usize, k: usize, ob: &mut [f64]) {
+    let gsize = f.group_len();
+    for (t, tree) in f.trees.iter().enumerate() {
+        let c = t % k;
+        for (g, (xg, &has_nan)) in xt.chunks_exact(gsize).zip(nan).enumerate() {
+            if g >= n_groups {
+                break;
+            }
+            let leaf_values = match tree.qs {
+                Some(q) => f.eliminate(xg, has_nan, q),
+                None => {
+                    let mut idx = [tree.root; LANES];
+                    f.walk_any(xg, has_nan, &mut idx, tree.depth);
+                    idx.map(|i| f.values.get(i).copied().unwrap_or(0.0))
+                }
+            };
+            for (j, v) in leaf_values.into_iter().enumerate() {
+                if let Some(o) = ob.get_mut((g * LANES + j) * k + c) {
+                    *o += v;
+                }
+            }
+        }
+    }
+}
+
+/// The leaf bits left after applying `nodes` to the [`LANES`] rows of a
+/// transposed group (`ml`: whether NaN goes left, read only when `NAN`).
+#[inline(always)]
+fn leaf_bits<const NAN: bool>(nodes: &[QsNode], ml: &[bool], xg: &[f64]) -> [u32; LANES] {
+    let mut bits = [u32::MAX; LANES];
+    for (i, nd) in nodes.iter().enumerate() {
+        let Some(xv) = xg
+            .get(nd.foff as usize..)
+            .and_then(|s| s.first_chunk::<LANES>())
+        else {
+            continue;
+        };
+        // All ones where the row goes left, branch-free so that the lanes
+        // vectorise.
+        let ml = if NAN {
+            u32::from(ml.get(i).copied().unwrap_or(false)).wrapping_neg()
+        } else {
+            0
+        };
+        for (b, &v) in bits.iter_mut().zip(xv) {
+            let mut left = u32::from(v <= nd.thr).wrapping_neg();
+            if NAN {
+                // `!(v > thr)` on purpose: it holds for NaN too (one
+                // comparison where `v.is_nan()` would add another).
+                #[allow(clippy::neg_cmp_op_on_partial_ord)]
+                let nan_or_le = !(v > nd.thr);
+                left |= u32::from(nan_or_le).wrapping_neg() & ml;
+            }
+            *b &= left | nd.mask;
+        }
+    }
+    bits
+}
+
+/// Appends tree `t` in the leaf-elimination form ([`QsNode`]): `Some(None)`
+/// when it has more than [`QS_MAX_LEAVES`] leaves (it is walked instead),
+/// `None` when it is malformed (as [`FlatForest::new`] would find).
+fn qs_tree(
+    t: &Tree,
+    nodes: &mut Vec<QsNode>,
+    missing_left: &mut Vec<bool>,
+    leaves: &mut Vec<f64>,
+) -> Option<Option<QsTree>> {
+    let n = t.nodes.len();
+    // Each node's leaves, numbered left to right, are `lo..hi`.
+    let (mut lo, mut hi) = (vec![0u32; n], vec![0u32; n]);
+    let mut tree_leaves = Vec::new();
+    let mut splits = Vec::new();
+    let mut stack = vec![(0usize, false)];
+    let mut visits = 0usize;
+    while let Some((i, children_done)) = stack.pop() {
+        visits += 1;
+        if visits > 2 * n {
+            return None;
+        }
+        let nd = t.nodes.get(i)?;
+        let (l, r) = (nd.left as usize, nd.right as usize);
+        if nd.is_leaf() {
+            if tree_leaves.len() >= QS_MAX_LEAVES {
+                return Some(None);
+            }
+            let at = u32::try_from(tree_leaves.len()).ok()?;
+            *lo.get_mut(i)? = at;
+            *hi.get_mut(i)? = at + 1;
+            tree_leaves.push(nd.value);
+        } else if !children_done {
+            // The left subtree is numbered first.
+            stack.extend([(i, true), (r, false), (l, false)]);
+        } else {
+            *lo.get_mut(i)? = *lo.get(l)?;
+            *hi.get_mut(i)? = *hi.get(r)?;
+            let left_leaves = (1u64 << *hi.get(l)?) - (1u64 << *lo.get(l)?);
+            splits.push((
+                QsNode {
+                    thr: nd.threshold,
+                    foff: u32::try_from(nd.feature as usize * LANES).ok()?,
+                    mask: !(left_leaves as u32),
+                },
+                nd.missing_left,
+            ));
+        }
+    }
+    let start = u32::try_from(nodes.len()).ok()?;
+    let first_leaf = u32::try_from(leaves.len()).ok()?;
+    for (node, ml) in splits {
+        nodes.push(node);
+        missing_left.push(ml);
+    }
+    leaves.extend(tree_leaves);
+    Some(Some(QsTree {
+        start,
+        end: u32::try_from(nodes.len()).ok()?,
+        leaves: first_leaf,
+    }))
 }
 
 #[cfg(test)]
@@ -360,7 +557,8 @@ mod tests {
             nodes: vec![Node::leaf(3.5)],
         };
         let mut trees = vec![odd_tree(), chain(1, 0), chain(20, 1), stump];
-        for d in [3, 9, 17, 33] {
+        // 32 leaves (the most leaf elimination takes) and 33 (walked).
+        for d in [3, 9, 17, 31, 32, 33] {
             trees.push(chain(d, d % 2));
             trees.push(odd_tree());
         }
@@ -368,6 +566,12 @@ mod tests {
             assert!(t.is_valid(2));
         }
         let f = FlatForest::new(&trees, 2).unwrap();
+        // Both evaluations are exercised: chains of 32 and 33 splits are walked.
+        let walked: Vec<usize> = (f.trees.iter().enumerate())
+            .filter(|(_, t)| t.qs.is_none())
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(walked, [trees.len() - 4, trees.len() - 2]);
         // With NaN in most groups, and without any (the NaN-free walk).
         let with_nan = grid_rows();
         let without: Vec<[f64; 2]> = with_nan
