@@ -6,7 +6,12 @@
 //! skips criterion: it times `n` predictions of each size and prints the
 //! best and median rows/s with a fingerprint of the probabilities (to check
 //! that a change to the prediction code leaves them bit-identical).
-//! `HGB_PREDICT_ROWS` sets the large batch (default 200,000).
+//! `HGB_PREDICT_ROWS` sets the large batch (default 200,000),
+//! `HGB_PREDICT_TREES` the number of trees (default 100) and
+//! `HGB_PREDICT_DEPTH` a depth limit (none by default; the served seed
+//! model has depth 5), `HGB_PREDICT_MISSING_PERCENT` the share of missing
+//! values (default 2: nearly every group of rows holds a NaN; 0 times the
+//! NaN-free path that served rows usually take).
 
 use criterion::Criterion;
 use mlw_models::hgb::{FittedHgb, HgbParams};
@@ -31,8 +36,9 @@ fn env(name: &str, default: usize) -> usize {
 /// About-normal features, 2% missing, a noisy nonlinear binary label.
 fn data(n: usize, seed: u64) -> (Array2<f64>, Array1<usize>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let missing = env("HGB_PREDICT_MISSING_PERCENT", 2) as f64 / 100.0;
     let x = Array2::from_shape_fn((n, P), |_| {
-        if rng.random::<f64>() < 0.02 {
+        if rng.random::<f64>() < missing {
             f64::NAN
         } else {
             (0..4).map(|_| rng.random_range(-1.0..1.0)).sum::<f64>()
@@ -83,12 +89,18 @@ fn model() -> FittedHgb {
         ),
         None => data(if measuring() { TRAIN_ROWS } else { 2_000 }, 1),
     };
-    let params = HgbParams::default()
-        .with_n_estimators(100)
+    let mut params = HgbParams::default()
+        .with_n_estimators(env("HGB_PREDICT_TREES", 100))
         .with_learning_rate(0.1)
         .with_num_leaves(31)
         .with_min_samples_leaf(20)
         .with_seed(0);
+    if let Some(d) = std::env::var("HGB_PREDICT_DEPTH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        params = params.with_max_depth(Some(d));
+    }
     let target = Target::Classes {
         codes: y.view(),
         n_classes: 2,

@@ -8,11 +8,16 @@
 //!   node clears, for the rows it sends right, the bits of the leaves of
 //!   its left subtree, and the lowest bit left is the leaf. That is
 //!   straight-line vector code with no dependent loads; compiled for
-//!   AVX-512/AVX2 with run-time dispatch (`multiversion`), it predicts the
-//!   `hgb_predict` bench (100 trees of 31 leaves, 28 features, 1,000 rows)
-//!   at 4.3M rows/s against 1.9M for the walk below with groups of eight
-//!   rows, and at about 5M with groups of sixteen (bit-identical; with SSE2
-//!   only it gave 2.5M).
+//!   AVX-512/AVX2 with run-time dispatch (`multiversion`). On the
+//!   `hgb_predict` bench (1,000 rows, best of 20, bit-identical) against
+//!   the walk below in groups of eight:
+//!   - 100 trees of 31 leaves, 28 features: 5.3M rows/s against 1.9M with
+//!     2% missing values and 2.9M without;
+//!   - 200 trees of depth 5 (the served seed model's shape): 2.9–3.1M
+//!     against 1.7M and 2.5M.
+//!
+//!   Groups of eight rows gave 4.3M in the first case (sixteen are two
+//!   AVX-512 registers), and SSE2 code alone 2.5M.
 //! - Larger trees are walked, sixteen rows at a time so that their memory
 //!   accesses overlap:
 //!
@@ -314,15 +319,11 @@ impl FlatForest {
     /// The leaf values of the [`LANES`] rows of a transposed group in a
     /// tree of the leaf-elimination form ([`QsNode`]).
     #[inline(always)]
-    fn eliminate(&self, xg: &[f64], nan: bool, q: QsTree) -> [f64; LANES] {
+    fn eliminate(&self, xg: &[f64], q: QsTree) -> [f64; LANES] {
         let range = q.start as usize..q.end as usize;
         let nodes = self.qs_nodes.get(range.clone()).unwrap_or(&[]);
-        let bits = if nan {
-            let ml = self.qs_missing_left.get(range).unwrap_or(&[]);
-            leaf_bits::<true>(nodes, ml, xg)
-        } else {
-            leaf_bits::<false>(nodes, &[], xg)
-        };
+        let ml = self.qs_missing_left.get(range).unwrap_or(&[]);
+        let bits = leaf_bits(nodes, ml, xg);
         let leaves = self.qs_leaves.get(q.leaves as usize..).unwrap_or(&[]);
         bits.map(|b| {
             leaves
@@ -376,7 +377,7 @@ fn add_trees(f: &FlatForest, xt: &[f64], nan: &[bool], n_groups: usize, k: usize
                 break;
             }
             let leaf_values = match tree.qs {
-                Some(q) => f.eliminate(xg, has_nan, q),
+                Some(q) => f.eliminate(xg, q),
                 None => {
                     let mut idx = [tree.root; LANES];
                     f.walk_any(xg, has_nan, &mut idx, tree.depth);
@@ -393,9 +394,18 @@ fn add_trees(f: &FlatForest, xt: &[f64], nan: &[bool], n_groups: usize, k: usize
 }
 
 /// The leaf bits left after applying `nodes` to the [`LANES`] rows of a
-/// transposed group (`ml`: whether NaN goes left, read only when `NAN`).
+/// transposed group (`ml`: whether NaN goes left).
+///
+/// Groups with and without NaN take this one code. LLVM's vectorisation of
+/// it is fragile; measured on 200 depth-5 trees (`hgb_predict`), 1,000
+/// rows, against the walk's 2.4M rows/s without NaN:
+/// - this shape (lanes in the inner loop, `ml` read by index): 3.0M;
+/// - a NaN-free variant with one comparison per lane: 0.98M (LLVM then
+///   vectorised across nodes, with gathers);
+/// - `ml` zipped with the nodes, or the absent feature as a NaN row
+///   instead of `continue`: 0.97M and 1.2M.
 #[inline(always)]
-fn leaf_bits<const NAN: bool>(nodes: &[QsNode], ml: &[bool], xg: &[f64]) -> [u32; LANES] {
+fn leaf_bits(nodes: &[QsNode], ml: &[bool], xg: &[f64]) -> [u32; LANES] {
     let mut bits = [u32::MAX; LANES];
     for (i, nd) in nodes.iter().enumerate() {
         let Some(xv) = xg
@@ -406,20 +416,14 @@ fn leaf_bits<const NAN: bool>(nodes: &[QsNode], ml: &[bool], xg: &[f64]) -> [u32
         };
         // All ones where the row goes left, branch-free so that the lanes
         // vectorise.
-        let ml = if NAN {
-            u32::from(ml.get(i).copied().unwrap_or(false)).wrapping_neg()
-        } else {
-            0
-        };
+        let ml = u32::from(ml.get(i).copied().unwrap_or(false)).wrapping_neg();
         for (b, &v) in bits.iter_mut().zip(xv) {
             let mut left = u32::from(v <= nd.thr).wrapping_neg();
-            if NAN {
-                // `!(v > thr)` on purpose: it holds for NaN too (one
-                // comparison where `v.is_nan()` would add another).
-                #[allow(clippy::neg_cmp_op_on_partial_ord)]
-                let nan_or_le = !(v > nd.thr);
-                left |= u32::from(nan_or_le).wrapping_neg() & ml;
-            }
+            // `!(v > thr)` on purpose: it holds for NaN too (one comparison
+            // where `v.is_nan()` would add another).
+            #[allow(clippy::neg_cmp_op_on_partial_ord)]
+            let nan_or_le = !(v > nd.thr);
+            left |= u32::from(nan_or_le).wrapping_neg() & ml;
             *b &= left | nd.mask;
         }
     }
