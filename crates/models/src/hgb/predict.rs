@@ -622,4 +622,74 @@ mod tests {
         assert!(FlatForest::new(&[odd_tree()], 0).is_none());
         assert!(FlatForest::new(&[odd_tree()], 2).is_some());
     }
+
+    /// One split of a random tree: which current leaf to split, on which
+    /// feature and threshold, NaN left or right, children in order or
+    /// swapped (right child first in the array).
+    type Grow = (u8, u32, usize, bool, bool);
+
+    const THRESHOLDS: [f64; 5] = [-1.0, 0.0, 0.5, 1.0, 2.0];
+    /// Row values: every threshold exactly (ties), values between and NaN.
+    const VALUES: [f64; 9] = [-2.0, -1.0, 0.0, 0.25, 0.5, 1.0, 1.5, 3.0, f64::NAN];
+
+    /// A tree grown by splitting random leaves, each leaf with its own value.
+    fn random_tree(splits: &[Grow]) -> Tree {
+        let mut nodes = vec![Node::leaf(0.0)];
+        let mut leaves = vec![0usize];
+        for &(pick, feature, t, missing_left, swap) in splits {
+            let at = leaves.remove(usize::from(pick) % leaves.len());
+            let first = nodes.len() as u32;
+            nodes.push(Node::leaf(0.0));
+            nodes.push(Node::leaf(0.0));
+            let (l, r) = if swap {
+                (first + 1, first)
+            } else {
+                (first, first + 1)
+            };
+            nodes[at] = split(feature, THRESHOLDS[t], l, r, missing_left);
+            leaves.extend([l as usize, r as usize]);
+        }
+        for (i, &leaf) in leaves.iter().enumerate() {
+            nodes[leaf].value = 0.375 + i as f64 * 1.25;
+        }
+        Tree { nodes }
+    }
+
+    proptest::proptest! {
+        /// Random trees of 1 to 45 leaves (both evaluations), rows with
+        /// ties and NaN, any row count and outputs per row: the scores are
+        /// the plain walk's, bit for bit.
+        #[test]
+        fn random_trees_match_the_tree_walk(
+            trees in proptest::collection::vec(
+                proptest::collection::vec(
+                    (0u8..=255, 0u32..3, 0usize..5, proptest::bool::ANY, proptest::bool::ANY),
+                    0..45,
+                ),
+                1..5,
+            ),
+            cells in proptest::collection::vec(0usize..9, 0..240),
+            k in 1usize..4,
+        ) {
+            let trees: Vec<Tree> = trees.iter().map(|s| random_tree(s)).collect();
+            let f = FlatForest::new(&trees, 3).unwrap();
+            let rows: Vec<[f64; 3]> = cells
+                .chunks_exact(3)
+                .map(|c| [VALUES[c[0]], VALUES[c[1]], VALUES[c[2]]])
+                .collect();
+            let x: Vec<f64> = rows.iter().flatten().copied().collect();
+            let mut out = vec![0.0; rows.len() * k];
+            f.add_raw(&x, 3, k, &mut out);
+            let mut expected = vec![0.0; rows.len() * k];
+            for (r, row) in rows.iter().enumerate() {
+                for (t, tree) in trees.iter().enumerate() {
+                    expected[r * k + t % k] += tree.predict_row(row);
+                }
+            }
+            proptest::prop_assert_eq!(
+                out.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                expected.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+            );
+        }
+    }
 }
