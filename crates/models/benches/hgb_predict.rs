@@ -8,7 +8,7 @@
 //! that a change to the prediction code leaves them bit-identical).
 //! `HGB_PREDICT_ROWS` sets the large batch (default 200,000),
 //! `HGB_PREDICT_TREES` the number of trees (default 100) and
-//! `HGB_PREDICT_DEPTH` a depth limit (none by default; the served seed
+//! `HGB_PREDICT_DEPTH` a depth limit (0, the default, for none; the served seed
 //! model has depth 5), `HGB_PREDICT_MISSING_PERCENT` the share of missing
 //! values (default 2: nearly every group of rows holds a NaN; 0 times the
 //! NaN-free path that served rows usually take).
@@ -95,11 +95,9 @@ fn model() -> FittedHgb {
         .with_num_leaves(31)
         .with_min_samples_leaf(20)
         .with_seed(0);
-    if let Some(d) = std::env::var("HGB_PREDICT_DEPTH")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
-        params = params.with_max_depth(Some(d));
+    let depth = env("HGB_PREDICT_DEPTH", 0);
+    if depth > 0 {
+        params = params.with_max_depth(Some(depth));
     }
     let target = Target::Classes {
         codes: y.view(),
