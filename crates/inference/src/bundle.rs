@@ -313,10 +313,13 @@ impl ModelBundle {
             bytes = model_json.len(),
             "model.json encoded"
         );
-        // Freeing the serialized tree (hundreds of thousands of JSON nodes,
-        // ~6 ms for the seed model's 1,000 trees) is left to a short-lived
-        // thread: nothing waits for it. If the thread cannot be started the
-        // closure, and with it the tree, is dropped here instead.
+        // Freeing the serialized tree (a JSON value per number: ~127,000
+        // for the seed model's 500 trees and 5 bin mappers) is left to a
+        // short-lived thread: nothing waits for it. If the thread cannot be
+        // started the closure, and with it the tree, is dropped here instead.
+        // (Measured on the seed model since HGB format 2 stores node
+        // columns: to_serialized 14.8 -> 3.8 ms, to_json 5.1 -> 2.4 ms,
+        // model.json 1.99 -> 1.10 MB.)
         let _ = std::thread::Builder::new()
             .name("mlw-bundle-free".into())
             .spawn(move || drop(file));

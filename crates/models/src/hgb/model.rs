@@ -12,8 +12,12 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
-/// The layout version of [`FittedHgb`]'s serialized state.
-pub const FORMAT_VERSION: u32 = 1;
+/// The layout version of [`FittedHgb`]'s serialized state: 2 stores each
+/// tree's nodes as columns; version 1 (an object per node) still loads.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest layout version that loads.
+const OLDEST_FORMAT_VERSION: u32 = 1;
 
 /// Rows per parallel prediction chunk: at least this many...
 const MIN_CHUNK_ROWS: usize = 64;
@@ -247,22 +251,25 @@ impl FittedHgb {
                 known: ALGORITHM.to_string(),
             });
         }
-        if m.format_version != FORMAT_VERSION {
+        let supported = OLDEST_FORMAT_VERSION..=FORMAT_VERSION;
+        if !supported.contains(&m.format_version) {
             return Err(ModelError::UnsupportedFormatVersion {
                 algorithm: ALGORITHM.to_string(),
                 found: m.format_version,
                 supported: FORMAT_VERSION,
             });
         }
-        let model =
+        let mut model =
             FittedHgb::deserialize(&m.state).map_err(|e| ModelError::Serde(e.to_string()))?;
-        if model.format_version != FORMAT_VERSION {
+        if model.format_version != m.format_version {
             return Err(ModelError::UnsupportedFormatVersion {
                 algorithm: ALGORITHM.to_string(),
                 found: model.format_version,
                 supported: FORMAT_VERSION,
             });
         }
+        // Loaded in memory, it is the current layout (and is stored so).
+        model.format_version = FORMAT_VERSION;
         model.validate()?;
         model.flat_forest();
         Ok(model)

@@ -297,11 +297,77 @@ fn deserialize_refuses_other_versions_and_broken_trees() {
         ModelError::UnsupportedFormatVersion { found: 99, .. }
     ));
     let mut ser = m.to_serialized().unwrap();
-    ser.state["trees"][0]["nodes"][0]["left"] = serde_json::json!(9999);
+    ser.state["trees"][0]["nodes"]["left"][0] = serde_json::json!(9999);
     assert!(matches!(
         FittedHgb::from_serialized(&ser),
         Err(ModelError::Serde(_))
     ));
+    // Node columns of different lengths: named, not misread.
+    let mut ser = m.to_serialized().unwrap();
+    if let Some(v) = ser.state["trees"][0]["nodes"]["value"].as_array_mut() {
+        v.pop();
+    }
+    let err = FittedHgb::from_serialized(&ser).unwrap_err();
+    assert!(
+        matches!(&err, ModelError::Serde(msg) if msg.contains("differ in length")),
+        "{err}"
+    );
+}
+
+/// Format 1 stored each node as an object; the same model in that layout
+/// still loads and predicts bit for bit as the original.
+#[test]
+fn format_1_node_objects_still_load() {
+    let (x, s) = data(300, 4, 29);
+    let m = HgbParams::default()
+        .with_n_estimators(5)
+        .with_min_samples_leaf(5)
+        .fit(&TrainSet::new(x.view(), Target::Real(s.view())))
+        .unwrap();
+    let mut ser = m.to_serialized().unwrap();
+    assert_eq!(ser.format_version, 2);
+    // Format 2: one array per node field.
+    let cols = ser.state["trees"][0]["nodes"].clone();
+    let n = cols["value"].as_array().map_or(0, Vec::len);
+    assert!(n >= 3, "{cols}");
+    let fields = [
+        "bin",
+        "feature",
+        "left",
+        "missing_left",
+        "right",
+        "threshold",
+        "value",
+    ];
+    assert_eq!(
+        cols.as_object()
+            .map(|o| o.keys().cloned().collect::<Vec<_>>()),
+        Some(fields.iter().map(|f| f.to_string()).collect())
+    );
+    // Rewrite every tree as format 1 (an object per node).
+    ser.format_version = 1;
+    ser.state["format_version"] = serde_json::json!(1);
+    for tree in ser.state["trees"].as_array_mut().unwrap() {
+        let cols = tree["nodes"].clone();
+        let len = cols["value"].as_array().unwrap().len();
+        let rows: Vec<serde_json::Value> = (0..len)
+            .map(|i| {
+                let mut o = serde_json::Map::new();
+                for f in fields {
+                    o.insert(f.to_string(), cols[f][i].clone());
+                }
+                serde_json::Value::Object(o)
+            })
+            .collect();
+        tree["nodes"] = serde_json::Value::Array(rows);
+    }
+    let old = FittedHgb::from_serialized(&ser).unwrap();
+    let (a, b) = (m.predict(x.view()).unwrap(), old.predict(x.view()).unwrap());
+    assert!(a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()));
+    // Stored again, it is format 2, the same as the original's.
+    let again = old.to_serialized().unwrap();
+    assert_eq!(again.format_version, 2);
+    assert_eq!(again.state, m.to_serialized().unwrap().state);
 }
 
 #[test]
