@@ -43,6 +43,10 @@ impl Estimator for CalibratedEstimator {
     }
 
     fn fit(&self, data: &TrainSet<'_>) -> Result<Box<dyn FittedEstimator>, ModelError> {
+        // The same errors as every other estimator for an empty or
+        // non-finite matrix (found by the conformance harness: an empty one
+        // was reported as invalid input).
+        mlw_models::validate::check_x(data.x, self.base.supports_missing())?;
         Ok(Box::new(self.params.fit(self.base.as_ref(), data)?))
     }
 

@@ -263,24 +263,20 @@ impl FittedEstimator for FittedCalibratedClassifier {
 
     /// The class of highest calibrated probability (the first on ties).
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>, ModelError> {
-        let proba = self.calibrated_proba(x)?;
-        Ok(proba
-            .rows()
-            .into_iter()
-            .map(|r| {
-                let mut best = 0;
-                for (k, &p) in r.iter().enumerate() {
-                    if p > r[best] {
-                        best = k;
-                    }
-                }
-                best as f64
-            })
-            .collect())
+        Ok(labels(&self.calibrated_proba(x)?))
     }
 
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>, ModelError> {
         Ok(self.calibrated_proba(x)?)
+    }
+
+    fn predict_with_proba(
+        &self,
+        x: ArrayView2<'_, f64>,
+    ) -> Result<(Array1<f64>, Array2<f64>), ModelError> {
+        // The members predict once for both.
+        let proba = self.calibrated_proba(x)?;
+        Ok((labels(&proba), proba))
     }
 
     fn to_serialized(&self) -> Result<SerializedModel, ModelError> {
@@ -322,4 +318,21 @@ impl FittedEstimator for FittedCalibratedClassifier {
             [("members", serde_json::Value::Array(members))],
         )
     }
+}
+
+/// The first class of highest probability in each row.
+fn labels(proba: &Array2<f64>) -> Array1<f64> {
+    proba
+        .rows()
+        .into_iter()
+        .map(|r| {
+            let mut best = 0;
+            for (k, &p) in r.iter().enumerate() {
+                if p > r[best] {
+                    best = k;
+                }
+            }
+            best as f64
+        })
+        .collect()
 }

@@ -49,6 +49,12 @@ impl<M: FittedEstimator> FittedEstimator for ScoringOnly<M> {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>, ModelError> {
         self.model.predict_proba(x)
     }
+    fn predict_with_proba(
+        &self,
+        x: ArrayView2<'_, f64>,
+    ) -> Result<(Array1<f64>, Array2<f64>), ModelError> {
+        self.model.predict_with_proba(x)
+    }
     fn feature_importances(&self) -> Option<Array1<f64>> {
         None
     }
@@ -169,6 +175,21 @@ pub trait FittedEstimator: Send + Sync + fmt::Debug {
     /// # Errors
     /// [`ModelError::NotProbabilistic`] for regressors, and as [`Self::predict`].
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>, ModelError>;
+
+    /// [`Self::predict`] and [`Self::predict_proba`] of the same rows, bit
+    /// for bit what the two calls return (the conformance checks verify it).
+    /// Scoring a classifier needs both; a model whose two predictions share
+    /// their costly part (a forest's averaged trees, boosting's raw scores)
+    /// overrides this to do that part once.
+    ///
+    /// # Errors
+    /// As [`Self::predict_proba`].
+    fn predict_with_proba(
+        &self,
+        x: ArrayView2<'_, f64>,
+    ) -> Result<(Array1<f64>, Array2<f64>), ModelError> {
+        Ok((self.predict(x)?, self.predict_proba(x)?))
+    }
 
     /// Per-feature importance (normalised to sum to 1) where the model has one.
     fn feature_importances(&self) -> Option<Array1<f64>> {

@@ -288,9 +288,16 @@ fn score(
     m: &FoldMatrices,
     metrics: &[Metric],
 ) -> Result<Vec<f64>, String> {
-    let pred = model.predict(m.x_test.view()).map_err(|e| e.to_string())?;
+    let x = m.x_test.view();
     let preds = match &m.y_test {
         TargetData::Classes { codes, .. } => {
+            // Both from one prediction pass when the metrics need both.
+            let (pred, proba) = if metrics.iter().any(|m| m.needs_proba()) {
+                let (pred, proba) = model.predict_with_proba(x).map_err(|e| e.to_string())?;
+                (pred, Some(proba))
+            } else {
+                (model.predict(x).map_err(|e| e.to_string())?, None)
+            };
             let y_pred = pred
                 .iter()
                 .map(|&p| {
@@ -301,18 +308,12 @@ fn score(
                     }
                 })
                 .collect::<Result<Vec<usize>, String>>()?;
-            let proba = if metrics.iter().any(|m| m.needs_proba()) {
-                Some(
-                    model
-                        .predict_proba(m.x_test.view())
-                        .map_err(|e| e.to_string())?,
-                )
-            } else {
-                None
-            };
             Predictions::classification(codes.clone(), y_pred, proba)
         }
-        TargetData::Real(y) => Predictions::regression(y.clone(), pred.to_vec()),
+        TargetData::Real(y) => {
+            let pred = model.predict(x).map_err(|e| e.to_string())?;
+            Predictions::regression(y.clone(), pred.to_vec())
+        }
     }
     .map_err(|e| e.to_string())?;
     metrics

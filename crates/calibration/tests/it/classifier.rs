@@ -373,3 +373,26 @@ fn calibration_improves_a_miscalibrated_model_in_the_report() {
     assert!(r.brier_after < r.brier_before, "{r:?}");
     assert!(r.ece_after < r.ece_before / 2.0, "{r:?}");
 }
+
+/// The conformance harness (scikit-learn's `check_estimator`, ported) on
+/// calibrated classifiers: sigmoid and isotonic, over a boosted and a linear
+/// base, binary and multiclass — storage through the registry, errors on bad
+/// input, and `predict_with_proba` equal to `predict` and `predict_proba`.
+#[test]
+fn calibrated_classifiers_pass_the_conformance_harness() {
+    let r = registry();
+    for (method, base) in [
+        (CalibrationMethod::Sigmoid, "hist_gradient_boosting"),
+        (CalibrationMethod::Isotonic, "logistic_regression"),
+    ] {
+        for task in [Task::Binary, Task::Multiclass] {
+            let est = CalibratedEstimator::new(
+                CalibratedClassifierParams::new(method).with_cv(Cv::Folds(3)),
+                build(base, task),
+            )
+            .unwrap();
+            let failures = mlw_models::check::check_estimator(&est, Some(task), &r);
+            assert!(failures.is_empty(), "{method:?} over {base}: {failures:?}");
+        }
+    }
+}

@@ -18,7 +18,9 @@
 //!   error or predicts that class with probability 1;
 //! - `single_sample`: fitting one row fails cleanly or predicts one value;
 //! - `predict_output`: one finite prediction per row, probability rows in
-//!   [0, 1] summing to 1, [`ModelError::NotProbabilistic`] for regressors.
+//!   [0, 1] summing to 1, [`ModelError::NotProbabilistic`] for regressors;
+//! - `predict_with_proba`: bit for bit `predict` and `predict_proba` called
+//!   apart (the same error for a regressor).
 //!
 //! A panic anywhere is reported as a failure of its check.
 //!
@@ -318,6 +320,45 @@ impl Checker {
             (false, Ok(Err(e))) => self.fail(
                 "predict_output",
                 format!("expected NotProbabilistic, got {e}"),
+            ),
+        }
+        self.predict_with_proba(model, x);
+    }
+
+    /// `predict_with_proba` returns bit for bit what `predict` and
+    /// `predict_proba` return (for a regressor: `NotProbabilistic`).
+    fn predict_with_proba(&mut self, model: &dyn FittedEstimator, x: &Array2<f64>) {
+        let bits = |v: &mut dyn Iterator<Item = &f64>| v.map(|f| f.to_bits()).collect::<Vec<_>>();
+        let both = guarded(|| model.predict_with_proba(x.view()));
+        let apart = guarded(|| {
+            model
+                .predict(x.view())
+                .and_then(|p| Ok((p, model.predict_proba(x.view())?)))
+        });
+        match (both, apart) {
+            (Err(p), _) | (_, Err(p)) => self.fail("predict_with_proba", p),
+            (Ok(Ok((p, q))), Ok(Ok((p2, q2)))) => {
+                if q.dim() != q2.dim()
+                    || bits(&mut p.iter()) != bits(&mut p2.iter())
+                    || bits(&mut q.iter()) != bits(&mut q2.iter())
+                {
+                    self.fail(
+                        "predict_with_proba",
+                        "differs from predict and predict_proba called apart",
+                    );
+                }
+            }
+            (
+                Ok(Err(ModelError::NotProbabilistic { .. })),
+                Ok(Err(ModelError::NotProbabilistic { .. })),
+            ) => {}
+            (Ok(a), Ok(b)) => self.fail(
+                "predict_with_proba",
+                format!(
+                    "returned {:?} where predict and predict_proba apart returned {:?}",
+                    a.map(|_| ()),
+                    b.map(|_| ())
+                ),
             ),
         }
     }

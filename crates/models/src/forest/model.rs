@@ -162,6 +162,23 @@ impl FittedEstimator for FittedRandomForest {
             .map_err(|e| ModelError::InvalidInput(e.to_string()))
     }
 
+    fn predict_with_proba(
+        &self,
+        x: ArrayView2<'_, f64>,
+    ) -> Result<(Array1<f64>, Array2<f64>), ModelError> {
+        let Some(k) = self.n_classes else {
+            return Err(ModelError::NotProbabilistic {
+                algorithm: self.algorithm().into(),
+            });
+        };
+        // The trees are averaged once for both.
+        let avg = self.average(x)?;
+        let labels = avg.chunks_exact(k).map(|p| argmax(p) as f64).collect();
+        let proba = Array2::from_shape_vec((x.nrows(), k), avg)
+            .map_err(|e| ModelError::InvalidInput(e.to_string()))?;
+        Ok((labels, proba))
+    }
+
     fn feature_importances(&self) -> Option<Array1<f64>> {
         Some(Array1::from(self.importances.clone()))
     }

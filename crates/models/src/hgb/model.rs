@@ -276,6 +276,56 @@ impl FittedHgb {
     }
 }
 
+impl FittedHgb {
+    /// `predict`'s output from the raw scores: the value (regression), the
+    /// sign of the score (binary) or the first highest score (multiclass).
+    fn labels(&self, raw: &Array2<f64>) -> Array1<f64> {
+        match self.n_classes {
+            None => raw.column(0).to_owned(),
+            Some(2) => raw.column(0).mapv(|z| if z > 0.0 { 1.0 } else { 0.0 }),
+            Some(_) => raw
+                .rows()
+                .into_iter()
+                .map(|r| {
+                    r.iter()
+                        .enumerate()
+                        .fold((0usize, f64::NEG_INFINITY), |b, (i, &v)| {
+                            if v > b.1 { (i, v) } else { b }
+                        })
+                        .0 as f64
+                })
+                .collect(),
+        }
+    }
+
+    /// [`ModelError::NotProbabilistic`] for a regressor.
+    fn check_probabilistic(&self) -> Result<(), ModelError> {
+        match self.n_classes {
+            None => Err(ModelError::NotProbabilistic {
+                algorithm: ALGORITHM.to_string(),
+            }),
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// `predict_proba`'s output from the raw scores of a classifier: the
+    /// sigmoid (binary) or the softmax of each row.
+    fn proba(&self, mut raw: Array2<f64>) -> Array2<f64> {
+        if self.n_classes == Some(2) {
+            let mut out = Array2::zeros((raw.nrows(), 2));
+            for (mut o, z) in out.rows_mut().into_iter().zip(raw.column(0)) {
+                let p = 1.0 / (1.0 + (-z).exp());
+                o[0] = 1.0 - p;
+                o[1] = p;
+            }
+            out
+        } else {
+            softmax_rows(&mut raw);
+            raw
+        }
+    }
+}
+
 fn softmax_rows(raw: &mut Array2<f64>) {
     for mut row in raw.rows_mut() {
         let m = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -299,46 +349,23 @@ impl FittedEstimator for FittedHgb {
     }
 
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>, ModelError> {
-        let raw = self.predict_raw(x)?;
-        Ok(match self.n_classes {
-            None => raw.column(0).to_owned(),
-            Some(2) => raw.column(0).mapv(|z| if z > 0.0 { 1.0 } else { 0.0 }),
-            Some(_) => raw
-                .rows()
-                .into_iter()
-                .map(|r| {
-                    r.iter()
-                        .enumerate()
-                        .fold((0usize, f64::NEG_INFINITY), |b, (i, &v)| {
-                            if v > b.1 { (i, v) } else { b }
-                        })
-                        .0 as f64
-                })
-                .collect(),
-        })
+        Ok(self.labels(&self.predict_raw(x)?))
     }
 
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>, ModelError> {
-        match self.n_classes {
-            None => Err(ModelError::NotProbabilistic {
-                algorithm: ALGORITHM.to_string(),
-            }),
-            Some(2) => {
-                let raw = self.predict_raw(x)?;
-                let mut out = Array2::zeros((raw.nrows(), 2));
-                for (mut o, z) in out.rows_mut().into_iter().zip(raw.column(0)) {
-                    let p = 1.0 / (1.0 + (-z).exp());
-                    o[0] = 1.0 - p;
-                    o[1] = p;
-                }
-                Ok(out)
-            }
-            Some(_) => {
-                let mut raw = self.predict_raw(x)?;
-                softmax_rows(&mut raw);
-                Ok(raw)
-            }
-        }
+        self.check_probabilistic()?;
+        Ok(self.proba(self.predict_raw(x)?))
+    }
+
+    fn predict_with_proba(
+        &self,
+        x: ArrayView2<'_, f64>,
+    ) -> Result<(Array1<f64>, Array2<f64>), ModelError> {
+        self.check_probabilistic()?;
+        // The trees are walked once; the labels still come from the raw
+        // scores (a sigmoid that rounds to exactly 0.5 must not decide them).
+        let raw = self.predict_raw(x)?;
+        Ok((self.labels(&raw), self.proba(raw)))
     }
 
     fn feature_importances(&self) -> Option<Array1<f64>> {

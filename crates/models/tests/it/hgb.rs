@@ -363,6 +363,8 @@ fn format_1_node_objects_still_load() {
     }
     let old = FittedHgb::from_serialized(&ser).unwrap();
     let (a, b) = (m.predict(x.view()).unwrap(), old.predict(x.view()).unwrap());
+    assert_eq!(a.len(), 300);
+    assert_eq!(a.len(), b.len());
     assert!(a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()));
     // Stored again, it is format 2, the same as the original's.
     let again = old.to_serialized().unwrap();

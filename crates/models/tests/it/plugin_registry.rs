@@ -17,6 +17,9 @@ struct ToyParams {
     shrink: f64,
     /// A deliberately broken variant: indexes columns without checking.
     broken: bool,
+    /// Another: `predict_with_proba` returns probabilities that
+    /// `predict_proba` (a regressor's) refuses.
+    skewed: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -25,6 +28,8 @@ struct ToyModel {
     n_features: usize,
     #[serde(skip)]
     broken: bool,
+    #[serde(skip)]
+    skewed: bool,
 }
 
 impl Estimator for ToyParams {
@@ -39,6 +44,7 @@ impl Estimator for ToyParams {
             value: self.shrink * y.mean().unwrap_or(0.0),
             n_features: data.x.ncols(),
             broken: self.broken,
+            skewed: self.skewed,
         }))
     }
 }
@@ -72,6 +78,16 @@ impl FittedEstimator for ToyModel {
         })
     }
 
+    fn predict_with_proba(
+        &self,
+        x: ArrayView2<'_, f64>,
+    ) -> Result<(Array1<f64>, Array2<f64>), ModelError> {
+        if self.skewed {
+            return Ok((self.predict(x)?, Array2::ones((x.nrows(), 1))));
+        }
+        Ok((self.predict(x)?, self.predict_proba(x)?))
+    }
+
     fn to_serialized(&self) -> Result<SerializedModel, ModelError> {
         SerializedModel::from_state(NAME, 1, self)
     }
@@ -97,6 +113,7 @@ impl EstimatorFactory for ToyFactory {
         Ok(Box::new(ToyParams {
             shrink,
             broken: false,
+            skewed: false,
         }))
     }
 
@@ -154,10 +171,26 @@ fn harness_catches_a_predict_that_panics_on_the_wrong_width() {
     let broken = ToyParams {
         shrink: 1.0,
         broken: true,
+        skewed: false,
     };
     let failures = check_estimator(&broken, Some(Task::Regression), &r);
     assert!(
         failures.iter().any(|f| f.check == "feature_count"),
+        "{failures:?}"
+    );
+}
+
+#[test]
+fn harness_catches_a_predict_with_proba_that_disagrees() {
+    let r = registry();
+    let skewed = ToyParams {
+        shrink: 1.0,
+        broken: false,
+        skewed: true,
+    };
+    let failures = check_estimator(&skewed, Some(Task::Regression), &r);
+    assert!(
+        failures.iter().any(|f| f.check == "predict_with_proba"),
         "{failures:?}"
     );
 }
