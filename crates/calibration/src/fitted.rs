@@ -325,14 +325,6 @@ fn labels(proba: &Array2<f64>) -> Array1<f64> {
     proba
         .rows()
         .into_iter()
-        .map(|r| {
-            let mut best = 0;
-            for (k, &p) in r.iter().enumerate() {
-                if p > r[best] {
-                    best = k;
-                }
-            }
-            best as f64
-        })
+        .map(|r| mlw_models::validate::argmax(r) as f64)
         .collect()
 }

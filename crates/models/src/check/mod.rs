@@ -190,6 +190,16 @@ struct Checker {
 
 type Fitted = Box<dyn FittedEstimator>;
 
+/// Whether two sequences of floats are the same bit for bit.
+fn same_bits<'a>(
+    a: impl IntoIterator<Item = &'a f64>,
+    b: impl IntoIterator<Item = &'a f64>,
+) -> bool {
+    a.into_iter()
+        .map(|v| v.to_bits())
+        .eq(b.into_iter().map(|v| v.to_bits()))
+}
+
 fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|p| {
         let msg = p
@@ -328,7 +338,6 @@ impl Checker {
     /// `predict_with_proba` returns bit for bit what `predict` and
     /// `predict_proba` return (for a regressor: `NotProbabilistic`).
     fn predict_with_proba(&mut self, model: &dyn FittedEstimator, x: &Array2<f64>) {
-        let bits = |v: &mut dyn Iterator<Item = &f64>| v.map(|f| f.to_bits()).collect::<Vec<_>>();
         let both = guarded(|| model.predict_with_proba(x.view()));
         let apart = guarded(|| {
             model
@@ -338,10 +347,7 @@ impl Checker {
         match (both, apart) {
             (Err(p), _) | (_, Err(p)) => self.fail("predict_with_proba", p),
             (Ok(Ok((p, q))), Ok(Ok((p2, q2)))) => {
-                if q.dim() != q2.dim()
-                    || bits(&mut p.iter()) != bits(&mut p2.iter())
-                    || bits(&mut q.iter()) != bits(&mut q2.iter())
-                {
+                if q.dim() != q2.dim() || !same_bits(&p, &p2) || !same_bits(&q, &q2) {
                     self.fail(
                         "predict_with_proba",
                         "differs from predict and predict_proba called apart",

@@ -166,16 +166,14 @@ impl FittedEstimator for FittedRandomForest {
         &self,
         x: ArrayView2<'_, f64>,
     ) -> Result<(Array1<f64>, Array2<f64>), ModelError> {
-        let Some(k) = self.n_classes else {
-            return Err(ModelError::NotProbabilistic {
-                algorithm: self.algorithm().into(),
-            });
-        };
-        // The trees are averaged once for both.
-        let avg = self.average(x)?;
-        let labels = avg.chunks_exact(k).map(|p| argmax(p) as f64).collect();
-        let proba = Array2::from_shape_vec((x.nrows(), k), avg)
-            .map_err(|e| ModelError::InvalidInput(e.to_string()))?;
+        // The trees are averaged once for both; the labels are `predict`'s
+        // (the first class of highest average).
+        let proba = self.predict_proba(x)?;
+        let labels = proba
+            .rows()
+            .into_iter()
+            .map(|p| crate::validate::argmax(p) as f64)
+            .collect();
         Ok((labels, proba))
     }
 

@@ -274,9 +274,7 @@ impl FittedHgb {
         model.flat_forest();
         Ok(model)
     }
-}
 
-impl FittedHgb {
     /// `predict`'s output from the raw scores: the value (regression), the
     /// sign of the score (binary) or the first highest score (multiclass).
     fn labels(&self, raw: &Array2<f64>) -> Array1<f64> {
